@@ -1,0 +1,20 @@
+"""The bot's outer layer: configuration, storage, turns, and the Telegram and terminal adapters.
+
+`python -m bot` runs it (see `bot.__main__`). `__all__` lists what other code may import.
+"""
+
+from __future__ import annotations
+
+from bot.config import Config, ConfigError
+from bot.secrets import Secrets, load_secrets
+from bot.storage import Conversation, Storage, StorageError
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Conversation",
+    "Secrets",
+    "Storage",
+    "StorageError",
+    "load_secrets",
+]
