@@ -73,7 +73,17 @@ MIGRATIONS: list[str] = [
     """,
     # 2: reminders (reminders helper) — append here.
     # 3: check-ins (reminders helper) — append here.
-    # 4: clinic counters (clinics helper; no user_key, no chat id) — append here.
+    # 4: clinic counters (clinics helper; see bot/clinics/counters.py). Deliberately no
+    # user_key, no chat id, no timestamp finer than the ISO week: a count names no one.
+    """
+    CREATE TABLE counters (
+        clinic_id TEXT NOT NULL,
+        iso_week  TEXT NOT NULL CHECK (iso_week GLOB '[0-9][0-9][0-9][0-9]-W[0-5][0-9]'),
+        metric    TEXT NOT NULL,
+        count     INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (clinic_id, iso_week, metric)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 # Tables with a ``user_key`` column holding one user's data. `forget_user` and
