@@ -71,8 +71,48 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX users_updated_at ON users (updated_at);
     """,
-    # 2: reminders (reminders helper) — append here.
-    # 3: check-ins (reminders helper) — append here.
+    # 2: reminders (reminders helper): what the user asked for, and every message planned
+    # from it. `outbox` is the source of truth for sending (the JobQueue only triggers);
+    # see bot/reminders/store.py. Meeting ids are plain: without the key a user_key names nobody.
+    """
+    CREATE TABLE reminders (
+        id          INTEGER PRIMARY KEY,
+        user_key    TEXT NOT NULL,
+        meeting_id  TEXT NOT NULL,
+        offsets     TEXT NOT NULL,
+        weekly      INTEGER NOT NULL,
+        clinic_id   TEXT,
+        created_at  TEXT NOT NULL,
+        UNIQUE (user_key, meeting_id)
+    );
+    CREATE TABLE outbox (
+        id             INTEGER PRIMARY KEY,
+        user_key       TEXT NOT NULL,
+        reminder_id    INTEGER REFERENCES reminders (id) ON DELETE CASCADE,
+        kind           TEXT NOT NULL,
+        meeting_id     TEXT,
+        occurrence_at  TEXT,
+        offset_minutes INTEGER,
+        due_at         TEXT NOT NULL,
+        state          TEXT NOT NULL,
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        detail         TEXT,
+        done_at        TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (state, due_at);
+    CREATE INDEX outbox_user ON outbox (user_key);
+    CREATE INDEX outbox_reminder ON outbox (reminder_id);
+    CREATE TABLE reminder_counts (name TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+    """,
+    # 3: check-ins (reminders helper): per user, only what keeps check-ins gentle.
+    """
+    CREATE TABLE checkins (
+        user_key     TEXT PRIMARY KEY,
+        opted_out    INTEGER NOT NULL DEFAULT 0,
+        unanswered   INTEGER NOT NULL DEFAULT 0,
+        last_sent_at TEXT
+    ) WITHOUT ROWID;
+    """,
     # 4: clinic counters (clinics helper; see bot/clinics/counters.py). Deliberately no
     # user_key, no chat id, no timestamp finer than the ISO week: a count names no one.
     """
@@ -88,11 +128,13 @@ MIGRATIONS: list[str] = [
 
 # Tables with a ``user_key`` column holding one user's data. `forget_user` and
 # `purge_idle` delete from each, in this order: list child tables before ``users``.
-USER_TABLES: list[str] = ["users"]
+USER_TABLES: list[str] = ["outbox", "reminders", "checkins", "users"]
 
 # SQL conditions on ``users.user_key`` that keep an idle user from being purged,
 # e.g. "EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key)".
-KEEP_IDLE_USER_IF: list[str] = []
+KEEP_IDLE_USER_IF: list[str] = [
+    "EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key)",
+]
 
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 

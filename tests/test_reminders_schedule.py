@@ -205,3 +205,12 @@ def test_at_most_one_checkin_a_week_even_when_the_clocks_change():
 
     assert checkin_verdict(state, next_week, AMS) is Verdict.SEND
     assert checkin_verdict(state, next_week - timedelta(days=1), AMS) is Verdict.DROP
+
+
+@pytest.mark.parametrize("zone", [AMS, BRU])
+def test_evening_before_a_morning_meeting_is_at_seven_across_the_autumn_change(zone):
+    meeting_at = datetime(2026, 10, 25, 10, 0, tzinfo=zone)  # summer time ended at 03:00
+
+    evening_before = reminder_due_at(meeting_at, 15 * 60)  # "19:00 the day before"
+
+    assert evening_before == datetime(2026, 10, 24, 19, 0, tzinfo=zone)

@@ -146,20 +146,20 @@ async def test_purge_idle_spares_users_a_later_table_keeps(tmp_path, secrets, mo
     monkeypatch.setattr(
         storage_module,
         "MIGRATIONS",
-        [*MIGRATIONS, "CREATE TABLE reminders (user_key TEXT NOT NULL);"],
+        [*MIGRATIONS, "CREATE TABLE later_table (user_key TEXT NOT NULL);"],
     )
-    monkeypatch.setattr(storage_module, "USER_TABLES", ["reminders", "users"])
+    monkeypatch.setattr(storage_module, "USER_TABLES", ["later_table", "users"])
     monkeypatch.setattr(
         storage_module,
         "KEEP_IDLE_USER_IF",
-        ["EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key)"],
+        ["EXISTS (SELECT 1 FROM later_table r WHERE r.user_key = users.user_key)"],
     )
     storage = await Storage.open(tmp_path / "bot.sqlite3", secrets)
     waiting, idle = storage.user_key(1), storage.user_key(2)
     for chat_id, key in ((1, waiting), (2, idle)):
         await storage.save_conversation(key, chat_id, STATE, None, NOW - timedelta(days=100))
     async with storage.transaction() as db:
-        await db.execute("INSERT INTO reminders VALUES (?)", (waiting,))
+        await db.execute("INSERT INTO later_table VALUES (?)", (waiting,))
     assert await storage.purge_idle(NOW - timedelta(days=90)) == 1
     assert await storage.load_conversation(waiting) is not None
     assert await storage.load_conversation(idle) is None

@@ -21,8 +21,8 @@ moved to the end of the quiet hours, if the meeting has not started by then.
     >>> from zoneinfo import ZoneInfo
     >>> ams = ZoneInfo("Europe/Amsterdam")
     >>> meeting_at = datetime(2026, 3, 29, 19, 30, tzinfo=ams)   # the day summer time starts
-    >>> reminder_due_at(meeting_at, 24 * 60).isoformat()          # "the evening before"
-    '2026-03-28T19:30:00+01:00'
+    >>> reminder_due_at(meeting_at, 24 * 60 + 30).isoformat()     # "the evening before"
+    '2026-03-28T19:00:00+01:00'
     >>> reminder_due_at(meeting_at, 120).isoformat()              # "two hours before"
     '2026-03-29T17:30:00+02:00'
 """
@@ -37,13 +37,12 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "CHECKIN_AFTER_END",
     "CHECKIN_USEFUL_FOR",
-    "EVENING_BEFORE_MINUTES",
     "MAX_UNANSWERED_CHECKINS",
     "ON_TIME_GRACE",
     "QUIET_END",
     "QUIET_START",
-    "TWO_HOURS_BEFORE_MINUTES",
     "UNSOLICITED_GAP_DAYS",
+    "WALL_CLOCK_FROM_MINUTES",
     "CheckinState",
     "Decision",
     "Kind",
@@ -60,9 +59,8 @@ __all__ = [
 QUIET_START = time(22, 0)
 QUIET_END = time(8, 0)
 
-EVENING_BEFORE_MINUTES = 24 * 60
-""""The evening before": the same wall-clock time one day earlier (meetings are evenings)."""
-TWO_HOURS_BEFORE_MINUTES = 120
+WALL_CLOCK_FROM_MINUTES = 12 * 60
+"""Offsets this long or longer are counted on the wall clock (see `reminder_due_at`)."""
 
 CHECKIN_AFTER_END = timedelta(hours=2)
 """"A few hours after the meeting": long enough to be home, soon enough to remember."""
@@ -103,9 +101,9 @@ class Decision:
 def reminder_due_at(occurrence_at: datetime, offset_minutes: int) -> datetime:
     """The instant to remind `offset_minutes` before a meeting starting at `occurrence_at`.
 
-    Whole days are counted on the wall clock of the meeting's zone, so "the evening before" a
-    19:30 meeting is 19:30 the day before also across a change to or from summer time; the rest
-    is counted in real minutes, so "two hours before" is two real hours.
+    An offset of half a day or more names a time of day ("the evening before, at 19:00"), so it
+    is counted on the wall clock of the meeting's zone and stays at 19:00 across a change to or
+    from summer time; a shorter one ("two hours before") is counted in real minutes.
 
     Args:
         occurrence_at: aware start of the meeting, in the meeting's zone.
@@ -113,12 +111,13 @@ def reminder_due_at(occurrence_at: datetime, offset_minutes: int) -> datetime:
     Returns:
         An aware datetime in the meeting's zone.
     """
-    days, minutes = divmod(offset_minutes, 24 * 60)
     zone = occurrence_at.tzinfo
-    wall = (occurrence_at - timedelta(days=days)).replace(tzinfo=None)
-    # Back through UTC: a wall time that falls in a gap is moved forward, as clocks are.
-    local = wall.replace(tzinfo=zone, fold=0)
-    return (local.astimezone(UTC) - timedelta(minutes=minutes)).astimezone(zone)
+    if offset_minutes < WALL_CLOCK_FROM_MINUTES:
+        return (occurrence_at.astimezone(UTC) - timedelta(minutes=offset_minutes)).astimezone(zone)
+    # Aware arithmetic in one zone is wall-clock arithmetic; going through UTC then fixes the
+    # offset, and moves a wall time that falls in the spring-forward gap forward, as clocks do.
+    wall = (occurrence_at - timedelta(minutes=offset_minutes)).replace(fold=0)
+    return wall.astimezone(UTC).astimezone(zone)
 
 
 def pick_occurrence(
