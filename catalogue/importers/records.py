@@ -1,0 +1,381 @@
+"""What every feed importer shares: skipping a record, building a schedule, placing a venue.
+
+Rules of this module:
+
+1. A feed is other people's data. One bad record never stops an import: the
+   importer raises `RecordProblem` for it, the record is skipped, and the
+   operator reads a line naming the file, the record and what is wrong.
+   Only a file that cannot be read at all is a `FeedImportError`.
+2. Feeds describe weekly meetings by weekday; we store RFC 5545 rules
+   (``FREQ=WEEKLY;BYDAY=MO,TH``) anchored at `first_on`, the first such
+   weekday on or after the import date.
+3. A venue needs coordinates to be found by distance. When a record has none,
+   it is placed at the centre of its postcode area (or else its town) through
+   `catalogue.places.PlaceIndex`; when that fails the record is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr
+
+from catalogue.kinds import Attribute, Country
+from catalogue.models import Meeting, Online, Source, Venue
+
+if TYPE_CHECKING:
+    from catalogue.places import Place
+
+#: RFC 5545 weekday codes, indexed like `date.weekday()` (0 = Monday).
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+#: The zone of an online meeting whose feed says nothing about place or zone.
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+_COUNTRY_NAMES = {
+    "nl": Country.NL,
+    "nld": Country.NL,
+    "netherlands": Country.NL,
+    "the netherlands": Country.NL,
+    "nederland": Country.NL,
+    "holland": Country.NL,
+    "pays-bas": Country.NL,
+    "be": Country.BE,
+    "bel": Country.BE,
+    "belgium": Country.BE,
+    "belgie": Country.BE,
+    "belgien": Country.BE,
+    "belgique": Country.BE,
+    "vlaanderen": Country.BE,
+    "flanders": Country.BE,
+}
+
+_NL_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
+_BE_POSTCODE = re.compile(r"^\s*(?:B-?)?([1-9][0-9]{3})\s*$", re.IGNORECASE)
+_PHONE_PREFIX = re.compile(r"^\+?[0-9 ()./-]*")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,20}$")  # as catalogue.loading accepts
+_TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s*$")
+
+
+class RecordProblem(Exception):
+    """One record cannot be imported; it is skipped and the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A record left out of an import, for the operator to fix in the feed."""
+
+    file: str
+    record: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.record}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a parser made of a feed: meetings, records it skipped, and notes.
+
+    `notes` are not errors: e.g. a venue placed at its postcode's centre
+    because the feed gave no coordinates.
+    """
+
+    file: str
+    meetings: tuple[Meeting, ...]
+    skipped: tuple[SkippedRecord, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+class Locator:
+    """Checks coordinates and places venues without them, using the bundled place index.
+
+    The index is built on first use (it takes a moment), so parsing a feed
+    whose records all carry coordinates inside NL/BE stays cheap.
+    """
+
+    def __init__(self, index: Any | None = None) -> None:
+        self._index = index
+
+    @property
+    def index(self) -> Any:
+        if self._index is None:
+            from catalogue.places import PlaceIndex  # written by catalogue-search
+
+            self._index = PlaceIndex.bundled()
+        return self._index
+
+    def country_at(self, lat: float, lon: float) -> Country:
+        """The country a point lies in; a point far outside NL/BE is a problem."""
+        place = self.index.nearest(lat, lon)
+        if place is None:
+            raise RecordProblem(f"coordinates {lat:.5f},{lon:.5f} lie outside NL and BE")
+        return place.country
+
+    def place_of(self, postcode: str, city: str, country: Country | None) -> Place:
+        """The postcode area (else the town) of an address, or a problem saying why not."""
+        tried: list[str] = []
+        for text, query in (
+            (postcode, f"{country.value} {postcode}" if country and postcode else postcode),
+            (city, city),
+        ):
+            if not text:
+                continue
+            tried.append(text)
+            found = self.index.lookup(query)
+            candidates = [found.place] if found.place else list(found.choices)
+            if country is not None:
+                candidates = [p for p in candidates if p.country is country]
+            if len(candidates) == 1:
+                return candidates[0]
+            if len(candidates) > 1:
+                raise RecordProblem(
+                    f"no coordinates, and place {text!r} is ambiguous "
+                    f"({', '.join(f'{p.name} ({p.province})' for p in candidates[:4])})"
+                )
+        if not tried:
+            raise RecordProblem("no coordinates, no postcode and no town to place the venue")
+        raise RecordProblem(
+            f"no coordinates, and {' / '.join(repr(t) for t in tried)} is not a known "
+            "place in NL or BE"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContext:
+    """Everything a parser needs besides the feed: chosen by the operator or the run."""
+
+    file: str
+    organisation_id: str
+    id_prefix: str
+    source_name: str
+    source_url: str | None
+    today: date
+    locator: Locator = field(default_factory=Locator)
+
+    def source(self, verified_on: date | None) -> Source:
+        """The feed as source; verified when the record says it was updated, else today."""
+        return Source(
+            name=self.source_name,
+            verified_on=verified_on or self.today,
+            url=self.source_url,
+            sample=False,
+            imported_on=self.today,
+        )
+
+    def meeting_id(self, key: str) -> str:
+        """A catalogue id that stays the same for the same feed key on every import."""
+        return f"{self.id_prefix}-{slugify(key)}" if self.id_prefix else slugify(key)
+
+
+def collect(
+    file: str,
+    records: Iterable[tuple[str, Any]],
+    build: Callable[[Any, list[str]], list[Meeting]],
+) -> ParsedFeed:
+    """Run `build(record, notes)` on each labelled record; skip those that raise `RecordProblem`.
+
+    `build` may append non-fatal notes about its record. Two records with the
+    same id keep the first and skip the second.
+    """
+    meetings: dict[str, Meeting] = {}
+    skipped: list[SkippedRecord] = []
+    notes: list[str] = []
+    for label, raw in records:
+        record_notes: list[str] = []
+        try:
+            built = build(raw, record_notes)
+        except RecordProblem as problem:
+            skipped.append(SkippedRecord(file, label, str(problem)))
+            continue
+        for meeting in built:
+            if meeting.id in meetings:
+                skipped.append(SkippedRecord(file, label, f"duplicate id {meeting.id!r}"))
+                continue
+            meetings[meeting.id] = meeting
+        notes.extend(f"{file}: {label}: {note}" for note in record_notes)
+    return ParsedFeed(file, tuple(meetings.values()), tuple(skipped), tuple(notes))
+
+
+def slugify(text: str) -> str:
+    """ASCII words joined by hyphens: ``Zondag Sérénité 14`` → ``zondag-serenite-14``."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def text_of(value: Any) -> str:
+    """A feed value as stripped text; None, numbers and blanks handled."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_time(value: Any, field_name: str) -> time:
+    """``'19:30'``, ``'19:30:00'`` or ``'7.30'`` as a wall-clock time."""
+    text = text_of(value)
+    match = _TIME.match(text)
+    if not match:
+        raise RecordProblem(f"field {field_name!r}: {text!r} is not a time of day (expected HH:MM)")
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_coordinate(value: Any, field_name: str, limit: float) -> float | None:
+    """A latitude/longitude, or None when the feed leaves it empty (BMLT writes ``""``/``"0"``)."""
+    text = text_of(value).replace(",", ".")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise RecordProblem(f"field {field_name!r}: {text!r} is not a number") from None
+    if number == 0:
+        return None
+    if not -limit <= number <= limit:
+        raise RecordProblem(f"field {field_name!r}: {text!r} is out of range")
+    return round(number, 6)
+
+
+def parse_country(value: Any) -> Country | None:
+    """NL or BE from a code or a name in Dutch, English or French; None when empty."""
+    text = text_of(value)
+    if not text:
+        return None
+    key = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    country = _COUNTRY_NAMES.get(key.strip(" ."))
+    if country is None:
+        raise RecordProblem(f"country {text!r} is not covered (expected NL or BE)")
+    return country
+
+
+def normalise_postcode(text: str, country: Country | None) -> str:
+    """``'3511ab'`` → ``'3511 AB'``; Belgian ``'B-9000'`` → ``'9000'``; else as given."""
+    text = text_of(text)
+    if country is not Country.BE:
+        match = _NL_POSTCODE.match(text)
+        if match and match[2]:
+            return f"{match[1]} {match[2].upper()}"
+    match = _BE_POSTCODE.match(text)
+    if match:
+        return match[1]
+    return text
+
+
+def guess_country(postcode: str) -> Country | None:
+    """A Dutch postcode has two letters after its digits; four digits alone could be either."""
+    match = _NL_POSTCODE.match(postcode)
+    return Country.NL if match and match[2] else None
+
+
+def check_timezone(value: Any, fallback: str) -> str:
+    """The record's IANA zone when it gives a valid one, else the fallback."""
+    text = text_of(value)
+    if not text or text.upper() == "NULL":
+        return fallback
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RecordProblem(f"timezone {text!r} is not an IANA time zone") from None
+    return text
+
+
+def weekly_rule(weekdays: Iterable[int]) -> str:
+    """``FREQ=WEEKLY;BYDAY=MO,TH`` for weekdays numbered like `date.weekday()`."""
+    days = sorted(set(weekdays))
+    return "FREQ=WEEKLY;BYDAY=" + ",".join(WEEKDAY_CODES[d] for d in days)
+
+
+def first_occurrence_on(rule: str, today: date) -> date:
+    """The first date on or after `today` on which `rule` occurs: the rule's anchor.
+
+    Used only to anchor a new rule; next occurrences are `catalogue.recurrence`'s job.
+    """
+    start = datetime.combine(today, time())
+    try:
+        found = rrulestr(rule, dtstart=start).after(start, inc=True)
+    except (ValueError, TypeError) as error:
+        raise RecordProblem(f"schedule {rule!r} is not a valid RRULE ({error})") from None
+    if found is None:
+        raise RecordProblem(f"schedule {rule!r} has no date on or after {today.isoformat()}")
+    return found.date()
+
+
+def end_after(start: time, duration: timedelta) -> time | None:
+    """The wall time `duration` after `start` (wrapping past midnight); None for no duration."""
+    if duration <= timedelta(0) or duration >= timedelta(hours=24):
+        return None
+    minutes = (start.hour * 60 + start.minute + int(duration.total_seconds()) // 60) % (24 * 60)
+    return time(minutes // 60, minutes % 60)
+
+
+def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
+    """How to join from home; a link must be a web address.
+
+    A dial-in number keeps only its number: one-tap suffixes (``,,123#``) and
+    meeting codes belong in the notes. A number we cannot read is left out
+    with a note.
+    """
+    url_text, phone_text = text_of(url), text_of(phone)
+    if url_text and not re.match(r"^https?://[^\s/$.?#]\S*$", url_text, re.IGNORECASE):
+        raise RecordProblem(f"conference link {url_text!r} is not a web address (https://...)")
+    number = _PHONE_PREFIX.match(phone_text)
+    phone_number = re.sub(r"[./ ]+", " ", number[0]).strip(" -(") if number else ""
+    if phone_text and not _PHONE.match(phone_number):
+        notes.append(f"dial-in number {phone_text!r} left out: not a phone number")
+        phone_number = ""
+    if not url_text and not phone_number:
+        return None
+    return Online(url=url_text or None, phone=phone_number or None)
+
+
+def build_venue(
+    ctx: FeedContext,
+    notes: list[str],
+    *,
+    address: str,
+    postcode: str,
+    city: str,
+    country: Country | None,
+    lat: float | None,
+    lon: float | None,
+) -> Venue:
+    """A venue with coordinates, placing it by postcode or town when the feed has none."""
+    if not address:
+        raise RecordProblem("no street address for a meeting held in person")
+    if country is None:
+        country = guess_country(postcode)
+    if lat is not None and lon is not None:
+        located = ctx.locator.country_at(lat, lon)
+        country = country or located
+    else:
+        place = ctx.locator.place_of(normalise_postcode(postcode, country), city, country)
+        lat, lon = place.lat, place.lon
+        country = country or place.country
+        city = city or place.name
+        where = "postcode area" if place.id.startswith("pc:") else "town"
+        notes.append(f"no coordinates: placed at the centre of {where} {place.name}")
+    if not city:
+        raise RecordProblem("no town in the address")
+    return Venue(
+        address=address,
+        postcode=normalise_postcode(postcode, country),
+        city=city,
+        country=country,
+        lat=lat,
+        lon=lon,
+    )
+
+
+def ordered_attributes(attributes: Iterable[Attribute]) -> frozenset[Attribute]:
+    """The attributes as a set; open and closed together make no sense."""
+    found = frozenset(attributes)
+    if {Attribute.OPEN, Attribute.CLOSED} <= found:
+        raise RecordProblem("marked both open and closed")
+    return found

@@ -1,0 +1,215 @@
+"""One import run: parse a feed, check it against the catalogue, merge, write, verify.
+
+The run never leaves the bot with a catalogue it cannot load: every meeting
+is checked the way the loader will check it (organisation known and active
+in the venue's country, id not used by another file, record valid), bad ones
+are skipped with the loader's own words, and after writing the whole
+catalogue is loaded once more; if that fails the previous file is put back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from catalogue.errors import DataFilesError, FeedImportError
+from catalogue.importers.bmlt import parse_bmlt
+from catalogue.importers.csv_sheet import parse_csv
+from catalogue.importers.meeting_guide import parse_meeting_guide
+from catalogue.importers.records import (
+    FeedContext,
+    Locator,
+    ParsedFeed,
+    SkippedRecord,
+    slugify,
+)
+from catalogue.importers.store import (
+    import_path,
+    merge,
+    read_import_file,
+    render_import_file,
+    write_atomically,
+)
+from catalogue.loading import load_catalogue, meeting_from_record, meeting_to_record
+from catalogue.models import Catalogue, Meeting, Source
+
+
+class FeedFormat(StrEnum):
+    """The feed formats `python -m catalogue import --format` reads."""
+
+    MEETING_GUIDE = "meeting-guide"
+    BMLT = "bmlt"
+    CSV = "csv"
+
+    @property
+    def default_organisation(self) -> str:
+        """Meeting Guide feeds are AA's, BMLT servers NA's; a CSV names its own per row."""
+        return {"meeting-guide": "aa", "bmlt": "na", "csv": ""}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {"meeting-guide": "Meeting Guide feed", "bmlt": "BMLT feed", "csv": "CSV sheet"}[
+            self.value
+        ]
+
+    @property
+    def parse(self) -> Callable[[Path, FeedContext], ParsedFeed]:
+        return {"meeting-guide": parse_meeting_guide, "bmlt": parse_bmlt, "csv": parse_csv}[
+            self.value
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did, by meeting id, for the operator to read."""
+
+    path: Path
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    retired: tuple[str, ...]
+    restored: tuple[str, ...]
+    skipped: tuple[SkippedRecord, ...]
+    notes: tuple[str, ...]
+    written: bool
+
+    def summary(self) -> str:
+        """``added 3, updated 1, unchanged 40, retired 2, restored 0, skipped 1``."""
+        counts = (
+            ("added", self.added),
+            ("updated", self.updated),
+            ("unchanged", self.unchanged),
+            ("retired", self.retired),
+            ("restored", self.restored),
+            ("skipped", self.skipped),
+        )
+        return ", ".join(f"{name} {len(items)}" for name, items in counts)
+
+
+def import_feed(
+    feed_format: FeedFormat | str,
+    feed_path: Path,
+    data_dir: Path,
+    *,
+    today: date,
+    organisation_id: str | None = None,
+    source_name: str | None = None,
+    source_url: str | None = None,
+    dry_run: bool = False,
+    locator: Locator | None = None,
+) -> ImportReport:
+    """Import one feed file into ``<data_dir>/imports/``.
+
+    Raises:
+        FeedImportError: the feed cannot be read, the organisation is unknown,
+            or the result would not load (then nothing is changed).
+        DataFilesError: the catalogue is already broken before this import.
+    """
+    feed_format = FeedFormat(feed_format)
+    feed_path, data_dir = Path(feed_path), Path(data_dir)
+    catalogue = load_catalogue(data_dir, today=today)
+    organisation_id = organisation_id or feed_format.default_organisation
+    if organisation_id and organisation_id not in catalogue.organisations:
+        raise FeedImportError(
+            f"organisation {organisation_id!r} is not in organisations.yaml "
+            f"(expected one of: {', '.join(sorted(catalogue.organisations))})"
+        )
+    slug = slugify(source_name or feed_path.stem)
+    if not slug:
+        raise FeedImportError(f"{feed_path}: give --source-name: the file name makes no id")
+    target = import_path(data_dir, feed_format.value, slug)
+    earlier = read_import_file(target)
+    ctx = FeedContext(
+        file=feed_path.name,
+        organisation_id=organisation_id,
+        id_prefix=slug,
+        source_name=source_name or f"{feed_format.label} {feed_path.name}",
+        source_url=source_url,
+        today=today,
+        locator=locator or Locator(),
+    )
+    parsed = feed_format.parse(feed_path, ctx)
+    own_ids = {r["id"] for r in earlier.records}
+    others = {mid for mid in catalogue.meetings if mid not in own_ids}
+    meetings, rejected = _checked(parsed, catalogue, others, str(target))
+    skipped = (*parsed.skipped, *rejected)
+    active_before = [r for r in earlier.records if "retired_on" not in r]
+    if not meetings and active_before:
+        raise FeedImportError(
+            f"{feed_path}: no meeting could be imported; refusing to retire all "
+            f"{len(active_before)} meetings of {target.name} (is this the right feed?)"
+        )
+    result = merge(earlier.records, meetings, today)
+    feed_source = Source(
+        name=ctx.source_name, verified_on=today, url=source_url, sample=False, imported_on=today
+    )
+    written = False
+    if not dry_run:
+        _write_verified(target, render_import_file(feed_source, result.records), data_dir, today)
+        written = True
+    return ImportReport(
+        path=target,
+        added=result.added,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        retired=result.retired,
+        restored=result.restored,
+        skipped=tuple(skipped),
+        notes=parsed.notes,
+        written=written,
+    )
+
+
+def _checked(
+    parsed: ParsedFeed, catalogue: Catalogue, other_ids: set[str], target: str
+) -> tuple[list[Meeting], list[SkippedRecord]]:
+    """The meetings the loader will accept; the others as skipped records, in its words."""
+    kept: list[Meeting] = []
+    rejected: list[SkippedRecord] = []
+    for meeting in parsed.meetings:
+        label = f"meeting '{meeting.id}'"
+        organisation = catalogue.organisations.get(meeting.organisation_id)
+        if organisation is None:
+            problem = (
+                f"organisation {meeting.organisation_id!r} is not in organisations.yaml "
+                f"(expected one of: {', '.join(sorted(catalogue.organisations))})"
+            )
+        elif meeting.venue is not None and meeting.venue.country not in organisation.countries:
+            problem = (
+                f"organisation {organisation.id!r} is not active in {meeting.venue.country} "
+                f"(it is in {', '.join(sorted(organisation.countries))})"
+            )
+        elif meeting.id in other_ids:
+            problem = f"id {meeting.id!r} is already used by another data file"
+        else:
+            try:
+                meeting_from_record(meeting_to_record(meeting), target, None)
+            except DataFilesError as error:
+                problem = "; ".join(
+                    e.problem if not e.field else f"field '{e.field}': {e.problem}"
+                    for e in error.errors
+                )
+            else:
+                kept.append(meeting)
+                continue
+        rejected.append(SkippedRecord(parsed.file, label, problem))
+    return kept, rejected
+
+
+def _write_verified(target: Path, text: str, data_dir: Path, today: date) -> None:
+    """Write the file, then load the whole catalogue; put the old file back if it fails."""
+    previous = target.read_text(encoding="utf-8") if target.exists() else None
+    write_atomically(target, text)
+    try:
+        load_catalogue(data_dir, today=today)
+    except DataFilesError as error:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            write_atomically(target, previous)
+        raise FeedImportError(
+            f"{target}: the import would not load, nothing changed:\n{error}"
+        ) from None
