@@ -1,0 +1,373 @@
+"""Which meetings fit this person, how far away they are, and when they next take place.
+
+`SearchIndex(catalogue)` prepares once (a spatial grid per organisation, bit
+masks for attributes and weekdays); `find` then looks only at meetings of the
+organisations that fit, in the grid cells around the origin::
+
+    index = SearchIndex(catalogue)
+    result = index.find(Query(Seeker.SELF, Problem.ALCOHOL, origin=utrecht), now)
+    assert [m.distance_km for m in result.matches] == sorted(m.distance_km for m in result.matches)
+    assert all(m.next_at >= now for m in result.matches)
+
+Ranking and fallback, in the order `find` applies them:
+
+1. Fit: the organisations `catalogue.fitting_organisations` names for this
+   seeker, problem and relation (a naaste searching *for them* searches as
+   the person themselves, with the same problem).
+2. Nearby: meetings with a venue within 25 km of the origin, nearest first;
+   when fewer than 3 pass the filters, within 50 km. Hybrid meetings count.
+3. Filters: weekday (the meeting takes place on that day; `next_at` is then
+   the next occurrence on that day), open only (no closed meetings), women,
+   youth, English. Retired meetings and meetings without a next occurrence
+   never show.
+4. Fallback, when nothing is within 50 km: `nearby` is False, `contacts` are
+   the fitting organisations that have a website or phone (in the origin's
+   country when there are such), `online` the fitting online meetings, soonest first.
+
+With `origin=None` the search is for online meetings only: `matches` are
+the online meetings, soonest first, and `nearby` says whether there are any.
+
+Only the returned page gets its next occurrence computed (that is the
+costly step); `total` counts the meetings that pass every filter that can be
+checked without computing dates, minus those found on the way to have no
+next occurrence, so it may very rarely count a meeting whose every
+remaining occurrence is cancelled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from catalogue.geo import distance_km
+from catalogue.kinds import Attribute, Problem, Relation, Seeker
+from catalogue.models import Catalogue, Meeting, Organisation
+from catalogue.places import Place
+from catalogue.recurrence import next_meeting_at, next_meeting_on_weekday, rule_weekdays
+
+RADIUS_KM = 25.0
+WIDE_RADIUS_KM = 50.0
+MIN_NEARBY = 3
+"""Fewer results than this within RADIUS_KM widens the search to WIDE_RADIUS_KM."""
+
+_KM_PER_DEG_LAT = 111.195
+_CELL_LAT_DEG = 0.2
+_CELL_LON_DEG = 0.3
+_MINUTES_PER_WEEK = 7 * 24 * 60
+_ANY_DAY = 0b1111111
+
+_OPEN_BLOCKER = 1 << 0  # closed meeting
+_WOMEN = 1 << 1
+_YOUTH = 1 << 2
+_ENGLISH = 1 << 3
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Optional narrowing chosen by the user; all off by default."""
+
+    weekday: int | None = None  # 0 = Monday
+    open_only: bool = False
+    women: bool = False
+    youth: bool = False
+    english: bool = False
+
+    @property
+    def required_mask(self) -> int:
+        return (
+            (_WOMEN if self.women else 0)
+            | (_YOUTH if self.youth else 0)
+            | (_ENGLISH if self.english else 0)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Who is looking, for what, from where (None = online only), and how narrowed."""
+
+    seeker: Seeker
+    problem: Problem
+    relation: Relation | None = None
+    origin: Place | None = None
+    filters: Filters = field(default_factory=Filters)
+    for_them: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A meeting that fits, its distance from the origin (None when online) and next start."""
+
+    meeting: Meeting
+    organisation: Organisation
+    distance_km: float | None
+    next_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One page of matches, how many there are in all, and the fallback when none are near."""
+
+    matches: tuple[Match, ...]
+    total: int
+    nearby: bool
+    contacts: tuple[Organisation, ...] = ()
+    online: tuple[Match, ...] = ()
+
+
+class SearchIndex:
+    """The catalogue's meetings arranged for fast search; build once, query often."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+        self._meetings: list[Meeting] = []
+        self._lat: list[float] = []
+        self._lon: list[float] = []
+        self._attrs: list[int] = []
+        self._days: list[int] = []
+        self._last_ord: list[int] = []  # last date it can take place (ends_on, retired_on - 1)
+        self._slots: list[tuple[int, ...]] = []  # wall-clock minutes of the week, for ordering
+        self._zone: list[str] = []
+        self._grid: dict[str, dict[tuple[int, int], list[int]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self._online: dict[str, list[int]] = defaultdict(list)
+        self._fit_cache: dict[tuple[Seeker, Problem, Relation | None], tuple[str, ...]] = {}
+        never = datetime.max.toordinal()
+        for meeting in catalogue.meetings.values():
+            if meeting.organisation_id not in catalogue.organisations:
+                continue
+            index = len(self._meetings)
+            self._meetings.append(meeting)
+            attributes = meeting.attributes
+            self._attrs.append(
+                (_OPEN_BLOCKER if Attribute.CLOSED in attributes else 0)
+                | (_WOMEN if Attribute.WOMEN in attributes else 0)
+                | (_YOUTH if Attribute.YOUTH in attributes else 0)
+                | (_ENGLISH if Attribute.ENGLISH in attributes or meeting.language == "en" else 0)
+            )
+            weekdays = rule_weekdays(meeting.rrule, meeting.first_on)
+            self._days.append(_ANY_DAY if weekdays is None else sum(1 << day for day in weekdays))
+            minute = meeting.start.hour * 60 + meeting.start.minute
+            self._slots.append(
+                () if weekdays is None else tuple(day * 1440 + minute for day in weekdays)
+            )
+            self._zone.append(meeting.timezone)
+            last = never
+            if meeting.ends_on is not None:
+                last = meeting.ends_on.toordinal()
+            if meeting.retired_on is not None:
+                last = min(last, meeting.retired_on.toordinal() - 1)
+            self._last_ord.append(last)
+            venue = meeting.venue
+            if venue is not None:
+                self._lat.append(venue.lat)
+                self._lon.append(venue.lon)
+                self._grid[meeting.organisation_id][_cell(venue.lat, venue.lon)].append(index)
+            else:
+                self._lat.append(math.nan)
+                self._lon.append(math.nan)
+            if meeting.online is not None:
+                self._online[meeting.organisation_id].append(index)
+
+    def __len__(self) -> int:
+        return len(self._meetings)
+
+    def find(self, query: Query, now: datetime, limit: int = 5, offset: int = 0) -> SearchResult:
+        """The best fitting meetings for `query` as of `now` (aware); see the module docstring."""
+        organisation_ids = self._fitting(query)
+        if query.origin is None:
+            online, total = self._soonest_online(
+                organisation_ids, query.filters, now, limit, offset
+            )
+            if online:
+                return SearchResult(online, total, nearby=True)
+            return SearchResult(
+                (), 0, nearby=False, contacts=self._contacts(organisation_ids, None)
+            )
+
+        ranked = self._nearby(organisation_ids, query, now)
+        matches: list[Match] = []
+        total = len(ranked)
+        wanted = offset + limit
+        seen = 0
+        for _distance, index in ranked:
+            if seen >= wanted:
+                break
+            next_at = self._next_at(index, now, query.filters.weekday)
+            if next_at is None:
+                total -= 1
+                continue
+            if seen >= offset:
+                matches.append(self._match(index, query.origin, next_at))
+            seen += 1
+        if total > 0:
+            return SearchResult(tuple(matches), total, nearby=True)
+        online, _ = self._soonest_online(organisation_ids, query.filters, now, limit, 0)
+        return SearchResult(
+            (),
+            0,
+            nearby=False,
+            contacts=self._contacts(organisation_ids, query.origin),
+            online=online,
+        )
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _fitting(self, query: Query) -> tuple[str, ...]:
+        if query.for_them:
+            key = (Seeker.SELF, query.problem, None)
+        else:
+            key = (query.seeker, query.problem, query.relation)
+        if key not in self._fit_cache:
+            found = self._catalogue.fitting_organisations(*key)
+            self._fit_cache[key] = tuple(o for o in found if o in self._catalogue.organisations)
+        return self._fit_cache[key]
+
+    def _nearby(
+        self, organisation_ids: tuple[str, ...], query: Query, now: datetime
+    ) -> list[tuple[float, int]]:
+        """(approximate km, index) within the radius, nearest first, cheap filters applied."""
+        origin = query.origin
+        assert origin is not None
+        filters = query.filters
+        required = filters.required_mask
+        blocked = _OPEN_BLOCKER if filters.open_only else 0
+        day_bit = _ANY_DAY if filters.weekday is None else 1 << filters.weekday
+        first_ord = now.toordinal() - 1  # a day's slack: "now" may be tomorrow in the zone
+        lat0, lon0 = origin.lat, origin.lon
+        km_per_deg_lon = _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+        dlat, dlon = WIDE_RADIUS_KM / _KM_PER_DEG_LAT, WIDE_RADIUS_KM / km_per_deg_lon
+        row_lo, col_lo = _cell(lat0 - dlat, lon0 - dlon)
+        row_hi, col_hi = _cell(lat0 + dlat, lon0 + dlon)
+        wide_sq = WIDE_RADIUS_KM * WIDE_RADIUS_KM
+        lats, lons, attrs, days, last = (
+            self._lat,
+            self._lon,
+            self._attrs,
+            self._days,
+            self._last_ord,
+        )
+        found: list[tuple[float, int]] = []
+        for organisation_id in organisation_ids:
+            grid = self._grid.get(organisation_id)
+            if not grid:
+                continue
+            for row in range(row_lo, row_hi + 1):
+                for col in range(col_lo, col_hi + 1):
+                    for index in grid.get((row, col), ()):
+                        dy = (lats[index] - lat0) * _KM_PER_DEG_LAT
+                        dx = (lons[index] - lon0) * km_per_deg_lon
+                        distance_sq = dx * dx + dy * dy
+                        if distance_sq > wide_sq:
+                            continue
+                        attr = attrs[index]
+                        if (
+                            attr & required != required
+                            or attr & blocked
+                            or not days[index] & day_bit
+                            or last[index] < first_ord
+                        ):
+                            continue
+                        found.append((distance_sq, index))
+        found.sort()
+        near_sq = RADIUS_KM * RADIUS_KM
+        within = sum(1 for distance_sq, _ in found if distance_sq <= near_sq)
+        if within >= MIN_NEARBY:
+            found = found[:within]
+        return found
+
+    def _soonest_online(
+        self,
+        organisation_ids: tuple[str, ...],
+        filters: Filters,
+        now: datetime,
+        limit: int,
+        offset: int,
+    ) -> tuple[tuple[Match, ...], int]:
+        """Fitting online meetings, soonest first: one page and the count.
+
+        Candidates are ordered by a lower bound of their next start (the next
+        weekly slot of their weekdays, in wall-clock minutes) and only computed
+        exactly until no remaining candidate can start before the page is full.
+        """
+        required = filters.required_mask
+        blocked = _OPEN_BLOCKER if filters.open_only else 0
+        day_bit = _ANY_DAY if filters.weekday is None else 1 << filters.weekday
+        first_ord = now.toordinal() - 1
+        now_minute: dict[str, int] = {}
+        bounded: list[tuple[int, int]] = []
+        for organisation_id in organisation_ids:
+            for index in self._online.get(organisation_id, ()):
+                attr = self._attrs[index]
+                if (
+                    attr & required != required
+                    or attr & blocked
+                    or not self._days[index] & day_bit
+                    or self._last_ord[index] < first_ord
+                ):
+                    continue
+                zone = self._zone[index]
+                if zone not in now_minute:
+                    local = now.astimezone(ZoneInfo(zone))
+                    now_minute[zone] = local.weekday() * 1440 + local.hour * 60 + local.minute
+                slots = self._slots[index]
+                minute = now_minute[zone]
+                bound = min(((s - minute) % _MINUTES_PER_WEEK for s in slots), default=0)
+                bounded.append((bound, index))
+        bounded.sort()
+        wanted = offset + limit
+        exact: list[tuple[datetime, int]] = []
+        total = len(bounded)
+        for bound, index in bounded:
+            if len(exact) >= wanted:
+                exact.sort()
+                minutes_ahead = (exact[wanted - 1][0] - now).total_seconds() / 60
+                if bound > minutes_ahead + 60:  # an hour's slack for a clock change
+                    break
+            next_at = self._next_at(index, now, filters.weekday)
+            if next_at is None:
+                total -= 1
+                continue
+            exact.append((next_at, index))
+        exact.sort()
+        page = exact[offset:wanted]
+        return tuple(self._match(index, None, next_at) for next_at, index in page), total
+
+    def _next_at(self, index: int, now: datetime, weekday: int | None) -> datetime | None:
+        meeting = self._meetings[index]
+        if weekday is None:
+            return next_meeting_at(meeting, now)
+        return next_meeting_on_weekday(meeting, now, weekday)
+
+    def _match(self, index: int, origin: Place | None, next_at: datetime) -> Match:
+        meeting = self._meetings[index]
+        venue = meeting.venue
+        distance = (
+            None
+            if origin is None or venue is None
+            else distance_km(origin.lat, origin.lon, venue.lat, venue.lon)
+        )
+        organisation = self._catalogue.organisations[meeting.organisation_id]
+        return Match(meeting, organisation, distance, next_at)
+
+    def _contacts(
+        self, organisation_ids: tuple[str, ...], origin: Place | None
+    ) -> tuple[Organisation, ...]:
+        """Fitting organisations a person can reach (website or phone), home country first."""
+        reachable = [
+            self._catalogue.organisations[o]
+            for o in organisation_ids
+            if self._catalogue.organisations[o].website or self._catalogue.organisations[o].phone
+        ]
+        if origin is not None:
+            local = [o for o in reachable if origin.country in o.countries]
+            if local:
+                return tuple(local)
+        return tuple(reachable)
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / _CELL_LAT_DEG), math.floor(lon / _CELL_LON_DEG)
