@@ -55,7 +55,7 @@ import tornado.httputil
 import tornado.netutil
 import tornado.web
 
-__all__ = ["ApiError", "Call", "FakeBotAPI", "Fault", "Upload"]
+__all__ = ["ApiError", "Call", "FakeBotAPI", "Fault", "Reply", "Upload"]
 
 BOT_ID = 777000111
 BOT_USERNAME = "zelfhulpwijzer_test_bot"
@@ -1189,3 +1189,77 @@ class _FileHandler(tornado.web.RequestHandler):
     async def get(self, token: str, path: str) -> None:
         self.set_status(404)
         self.finish({"ok": False, "error_code": 404, "description": "Not Found"})
+
+
+class Reply:
+    """The calls the bot made in answer to one update, with what a person would read.
+
+    ``reply = Reply(server.calls_since(mark))``; `texts` are the messages'
+    texts in order (new messages and edits alike), `buttons` the labels of the
+    last inline keyboard shown, `venue`/`document` the map pin or file sent.
+    """
+
+    def __init__(self, calls: list[Call]) -> None:
+        calls = [c for c in calls if c.method != "getUpdates"]
+        self.calls = [c for c in calls if c.ok]
+        self.failed = [c for c in calls if not c.ok]
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    @property
+    def screens(self) -> list[Call]:
+        """sendMessage and editMessageText calls, without the keyboard remover (``…``)."""
+        return [
+            c
+            for c in self.calls
+            if c.method in ("sendMessage", "editMessageText") and c.text != "…"
+        ]
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.screens]
+
+    @property
+    def text(self) -> str:
+        """All texts joined by blank lines (for `in` checks)."""
+        return "\n\n".join(self.texts)
+
+    @property
+    def last(self) -> Call:
+        screens = self.screens
+        assert screens, f"no message in the reply: {[c.method for c in self.calls]}"
+        return screens[-1]
+
+    @property
+    def buttons(self) -> list[str]:
+        """Labels of the last inline keyboard in this reply ([] if none)."""
+        for call in reversed(self.screens):
+            if call.inline_buttons:
+                return call.button_labels
+        return []
+
+    @property
+    def keyboard(self) -> list[dict[str, Any]]:
+        """The reply keyboard sent in this reply (location request etc.), [] if none."""
+        for call in reversed(self.screens):
+            if call.keyboard:
+                return call.keyboard
+        return []
+
+    @property
+    def venue(self) -> Call | None:
+        venues = self.of("sendVenue")
+        return venues[-1] if venues else None
+
+    @property
+    def document(self) -> Upload | None:
+        documents = self.of("sendDocument")
+        return documents[-1].upload if documents else None
+
+    @property
+    def answered_queries(self) -> int:
+        return len(self.of("answerCallbackQuery"))
+
+    def __repr__(self) -> str:
+        return f"Reply({[(c.method, c.text[:60]) for c in self.calls]})"

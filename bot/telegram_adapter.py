@@ -1,0 +1,527 @@
+"""The bot on Telegram: python-telegram-bot's `Application` around `TurnRunner`.
+
+Handlers only translate: an update becomes a dialog event (`to_event`), the
+turn runs in `bot.turns.TurnRunner` (load, advance, save, effects), and the
+screens it returns are rendered by `bot.telegram_render`. There is no
+`ConversationHandler`: the dialogue owns the state, SQLite keeps it.
+
+Entry points:
+
+- `build_application(config, deps)` — the configured `Application` (rate
+  limiter with retries, job queue, handlers, error handler, command menus
+  in ``post_init``), not started. Tests point it at the fake Bot API server.
+- `running(application, ...)` — an async context manager that starts it the
+  way ``run_polling`` would (initialize, post_init, polling, start) and stops
+  it cleanly, for tests and for `serve`.
+- `run(config)` — ``python -m bot`` with a token: open storage and catalogue,
+  serve by long polling, or by webhook (``secret_token`` checked) when
+  ``WEBHOOK_URL`` is set, until SIGINT/SIGTERM.
+
+Privacy: nothing here logs chat ids, user ids, names, texts or the token;
+errors are logged as type and code location only. The ``httpx`` logger is
+kept at WARNING because it would log request URLs, which hold the token.
+Only private chats are served; in groups and channels the bot stays silent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Config
+from bot.telegram_render import ChatView, send_screens
+from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
+from dialogs.screen import Screen
+from locales import DEFAULT_LANGUAGE, N_, translations
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "COMMANDS",
+    "RetryingRateLimiter",
+    "TelegramDeps",
+    "TurnHandler",
+    "build_application",
+    "command_menu",
+    "run",
+    "running",
+    "serve",
+    "to_event",
+]
+
+log = logging.getLogger(__name__)
+
+_QUIET_LOGGERS = ("httpx", "httpcore", "telegram")
+ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
+
+# The command menu, in the order shown. Names stay the same in every language
+# (the dialogue understands them); descriptions are translated per menu.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Begin: een groep vinden")),
+    ("opnieuw", N_("Opnieuw beginnen")),
+    ("herinneringen", N_("Je herinneringen")),
+    ("hulp", N_("Hulplijnen en professionele hulp")),
+    ("taal", N_("Taal kiezen / choose language")),
+    ("privacy", N_("Wat bewaard wordt")),
+    ("help", N_("Uitleg over deze bot")),
+    ("stop", N_("Stoppen en gegevens wissen")),
+)
+MENU_LANGUAGES = ("nl", "en")  # nl is also the default menu (no language_code)
+
+
+class TurnHandler(Protocol):
+    """What the adapter needs of `bot.turns.TurnRunner`."""
+
+    async def handle(
+        self, chat_id: int, event: Event, language_hint: str | None, now: datetime
+    ) -> Sequence[Screen]: ...
+
+    async def forget(self, chat_id: int) -> None: ...
+
+
+def utc_now() -> datetime:
+    """The real clock (tests pass their own)."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class TelegramDeps:
+    """What the Telegram adapter runs on; `now` is injectable so tests control time.
+
+    `on_start` hooks run in ``post_init`` after the command menus are set (e.g.
+    the reminders scheduler re-arming its jobs); `on_stop` hooks run in
+    ``post_shutdown``.
+    """
+
+    runner: TurnHandler
+    now: Callable[[], datetime] = utc_now
+    on_start: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]] = field(
+        default_factory=list
+    )
+    on_stop: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]] = field(
+        default_factory=list
+    )
+    views: dict[int, ChatView] = field(default_factory=dict)
+
+    def view(self, chat_id: int) -> ChatView:
+        """What this chat sees now (memory only; see `bot.telegram_render`)."""
+        view = self.views.get(chat_id)
+        if view is None:
+            view = self.views[chat_id] = ChatView()
+        return view
+
+
+# --------------------------------------------------------------------------- updates → events
+
+_UNSUPPORTED_KINDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "document",
+    "animation",
+    "contact",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
+
+
+def to_event(update: Update) -> Event | None:
+    """Translate one update into a dialog event; None if it is not for the dialogue.
+
+    Service messages (someone joined, a pin…) and live-location updates (edits
+    of a shared location) are not for the dialogue.
+    """
+    if (query := update.callback_query) is not None:
+        return ButtonPressed(query.data or "")
+    if (message := update.edited_message) is not None:
+        return None if message.location else Unsupported("edited")
+    if (message := update.message) is None:
+        return None
+    return message_event(message)
+
+
+def message_event(message: Message) -> Event | None:
+    """The event for a new message: command, text, location, or an unsupported kind."""
+    if message.text:
+        command = parse_command(message)
+        return command if command is not None else TextSent(message.text)
+    if message.venue is not None:
+        location = message.venue.location
+        return LocationShared(location.latitude, location.longitude)
+    if message.location is not None:
+        return LocationShared(message.location.latitude, message.location.longitude)
+    for kind in _UNSUPPORTED_KINDS:
+        if getattr(message, kind, None):
+            return Unsupported(kind)
+    if message.text is not None or message.caption is not None:
+        return Unsupported("other")
+    return None  # a service message
+
+
+def parse_command(message: Message) -> Command | None:
+    """``/start@bot abc`` → ``Command("start", "abc")``; None if the text is no command."""
+    text = message.text or ""
+    entity = next(iter(message.entities), None)
+    if entity is None or entity.type != "bot_command" or entity.offset != 0:
+        return None
+    name = text[1 : entity.length].split("@", 1)[0].lower()
+    return Command(name, text[entity.length :].strip())
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+class _Handlers:
+    """The two entry points, bound to their dependencies."""
+
+    def __init__(self, deps: TelegramDeps) -> None:
+        self.deps = deps
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def _chat_lock(self, chat_id: int) -> AsyncIterator[None]:
+        """One turn at a time per chat, rendering included, so screens never interleave.
+
+        Updates of different chats run concurrently; the table forgets a chat
+        when nobody holds or waits for its lock.
+        """
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message, command or edited message in a private chat: one turn.
+
+        Groups and channels get no answer: nobody should talk about their
+        addiction where others read along.
+        """
+        chat, user = update.effective_chat, update.effective_user
+        event = to_event(update)
+        if chat is None or event is None or chat.type != ChatType.PRIVATE:
+            return
+        await self.turn(context, chat.id, event, user.language_code if user else None, None)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: answer it first (the spinner stops), then one turn."""
+        query = update.callback_query
+        if query is None:
+            return
+        with contextlib.suppress(BadRequest):  # too old to answer: the turn still runs
+            await query.answer()
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        message = query.message
+        pressed = message.message_id if message is not None else None
+        language = query.from_user.language_code if query.from_user else None
+        await self.turn(context, chat.id, ButtonPressed(query.data or ""), language, pressed)
+
+    async def turn(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        event: Event,
+        language_hint: str | None,
+        pressed_message_id: int | None,
+    ) -> None:
+        """Run the turn and render its screens; a blocked bot forgets the person."""
+        async with self._chat_lock(chat_id):
+            now = self.deps.now()
+            screens = await self.deps.runner.handle(chat_id, event, language_hint, now)
+            view = self.deps.view(chat_id)
+            try:
+                await send_screens(
+                    context.bot, chat_id, screens, view, pressed_message_id=pressed_message_id
+                )
+            except Forbidden:
+                log.info("a user blocked the bot; their data is deleted")
+                self.deps.views.pop(chat_id, None)
+                await self.deps.runner.forget(chat_id)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a failed update by error type and code location only: no ids, texts or messages."""
+    error = context.error
+    if error is None:
+        return
+    kind = "none"
+    if isinstance(update, Update):
+        kind = next(
+            (
+                name
+                for name in ("callback_query", "edited_message", "message")
+                if getattr(update, name) is not None
+            ),
+            "other",
+        )
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    where = " <- ".join(
+        f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
+    )
+    log.error("handling a %s update failed: %s at %s", kind, type(error).__name__, where or "?")
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """Telegram's limits (30 messages/s overall, 20/min per group) plus retries.
+
+    `AIORateLimiter` honours a 429's ``retry_after`` (up to `max_retries`
+    times). This adds retries with exponential backoff for network trouble:
+    5xx answers, timeouts and dropped connections. A timeout may mean the
+    message did arrive; a screen twice is better than a screen lost. 400 and
+    403 are not retried: they will not get better. ``getUpdates`` is left to
+    the updater, which has its own backoff.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_retries: int = 3,
+        network_retries: int = 3,
+        backoff_s: float = 0.5,
+        overall_max_rate: float = 30,
+    ) -> None:
+        super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
+        self.network_retries = network_retries
+        self.backoff_s = backoff_s
+
+    async def process_request(
+        self,
+        callback: Callable[..., Any],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except BadRequest:
+                raise
+            except NetworkError as error:
+                if endpoint == "getUpdates" or attempt >= self.network_retries:
+                    raise
+                delay_s = self.backoff_s * 2**attempt
+                attempt += 1
+                log.warning(
+                    "%s failed (%s); retry %d in %.2f s",
+                    endpoint,
+                    type(error).__name__,
+                    attempt,
+                    delay_s,
+                )
+                await asyncio.sleep(delay_s)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def command_menu(language: str) -> list[BotCommand]:
+    """The command menu with descriptions in `language`."""
+    _ = translations(language).gettext
+    return [BotCommand(name, _(description)) for name, description in COMMANDS]
+
+
+async def set_command_menus(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Set the menu for Dutch (also the default for every other language) and English."""
+    bot = application.bot
+    await bot.set_my_commands(command_menu(DEFAULT_LANGUAGE))
+    for language in MENU_LANGUAGES:
+        await bot.set_my_commands(command_menu(language), language_code=language)
+
+
+def build_application(
+    config: Config,
+    deps: TelegramDeps,
+    *,
+    rate_limiter: AIORateLimiter | None = None,
+    read_timeout_s: float = 10.0,
+    connect_timeout_s: float = 10.0,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The configured, not yet started `Application` for this config and these dependencies."""
+    if not config.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    for name in _QUIET_LOGGERS:  # their DEBUG/INFO lines hold URLs (the token) and updates
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.level, logging.WARNING))
+    handlers = _Handlers(deps)
+
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        try:
+            await set_command_menus(application)
+        except TelegramError as error:  # the bot works without a menu
+            log.warning("could not set the command menus: %s", type(error).__name__)
+        runner = deps.runner
+        if not getattr(runner, "bot_link", True) and application.bot.username:
+            runner.bot_link = f"https://t.me/{application.bot.username}"  # type: ignore[attr-defined]
+        for hook in deps.on_start:
+            await hook(application)
+
+    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        for hook in deps.on_stop:
+            await hook(application)
+
+    application = (
+        ApplicationBuilder()
+        .token(config.telegram_bot_token)
+        .base_url(config.bot_api_url)
+        .base_file_url(config.bot_api_file_url)
+        .rate_limiter(rate_limiter or RetryingRateLimiter())
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(32)
+        .read_timeout(read_timeout_s)
+        .write_timeout(read_timeout_s)
+        .connect_timeout(connect_timeout_s)
+        .get_updates_read_timeout(read_timeout_s)
+        .get_updates_connect_timeout(connect_timeout_s)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(MessageHandler(filters.ALL, handlers.on_message))
+    application.add_error_handler(on_error)
+    application.bot_data["deps"] = deps
+    return application
+
+
+@contextlib.asynccontextmanager
+async def running(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    poll_timeout_s: int = 10,
+    webhook: Config | None = None,
+) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """Run `application` inside the block, as ``run_polling``/``run_webhook`` would.
+
+    Polling by default (``poll_interval=0``, long-poll `poll_timeout_s`); with
+    `webhook` (a Config with ``webhook_url``) a webhook server that checks the
+    secret token. Leaves no task behind, also when the block raises.
+    """
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        updater = application.updater
+        assert updater is not None
+        if webhook is not None and webhook.webhook_url:
+            await updater.start_webhook(
+                listen=webhook.webhook_listen,
+                port=webhook.port,
+                url_path=webhook_path(webhook),
+                webhook_url=webhook.webhook_url,
+                secret_token=webhook.webhook_secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        else:
+            await updater.start_polling(
+                poll_interval=0,
+                timeout=poll_timeout_s,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+        await application.start()
+        try:
+            yield application
+        finally:
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+    finally:
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+def webhook_path(config: Config) -> str:
+    """The local path the webhook listens on: the path part of ``WEBHOOK_URL``."""
+    url = config.webhook_url or ""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[1] if "/" in rest else ""
+
+
+# --------------------------------------------------------------------------- python -m bot
+
+
+async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
+    """Open storage and catalogue, run the bot until `stop` (or SIGINT/SIGTERM), close all."""
+    from bot.secrets import load_secrets
+    from bot.storage import Storage
+    from bot.turns import TurnRunner
+    from catalogue.loading import load_catalogue
+    from catalogue.places import PlaceIndex
+    from catalogue.search import SearchIndex
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+    catalogue = load_catalogue(config.data_dir)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    storage = await Storage.open(config.database_path, load_secrets(config))
+    try:
+        bot_link = f"https://t.me/{config.bot_username}" if config.bot_username else ""
+        runner = TurnRunner(
+            storage,
+            catalogue,
+            PlaceIndex.bundled(),
+            SearchIndex(catalogue),
+            bot_link=bot_link,
+        )
+        application = build_application(config, TelegramDeps(runner))
+        async with running(application, webhook=config if config.webhook_url else None):
+            mode = "webhook" if config.webhook_url else "long polling"
+            log.info("the bot is running (%s)", mode)
+            await stop.wait()
+        log.info("the bot stopped")
+    finally:
+        await storage.close()
+    return 0
+
+
+def run(config: Config) -> int:
+    """``python -m bot`` with a token: serve until interrupted; returns the exit code."""
+    return asyncio.run(serve(config))

@@ -1,0 +1,290 @@
+"""Shared fixtures: the fake Bot API server and the real bot running against it.
+
+- `fake_api`: a started `FakeBotAPI` (tests/fakebotapi.py) on 127.0.0.1.
+- `clock`: the injected "now" (`Clock`), a fixed aware instant the test moves.
+- `make_bot`: builds a `BotHarness` (the real PTB `Application`, the real
+  `TurnRunner`, real `Storage` on a SQLite file in ``tmp_path``, the bundled
+  catalogue) pointed at `fake_api`; not started, so a test can add effect
+  handlers, `on_start` hooks or setup functions first.
+- `bot_app`: the same, started; stopped cleanly after the test.
+
+A conversation step pushes an update and waits until the Application has
+*finished* handling it (a handler in a late group marks each update done),
+then returns a `Reply` with every call made meanwhile — no sleeping::
+
+    reply = await bot_app.say(CHAT, "/start")
+    reply = await bot_app.press(CHAT, "Voor mezelf")
+    assert "Utrecht" in reply.text
+
+`restart()` stops the Application and builds a new one (new runner, new
+storage connection) on the same SQLite file and secret key, as after a
+crash or a deploy. Other helpers extend a harness with `setup` functions,
+which run after every (re)build and before the start::
+
+    async def with_reminders(bot: BotHarness) -> None:
+        bot.runner.on_effect(SetReminder, ...)
+        bot.deps.on_start.append(...)
+
+    bot = await make_bot(setup=[with_reminders])
+    await bot.start()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fakebotapi import FakeBotAPI, Reply
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# A Monday morning; the sample data was verified 2026-11-23.
+DEFAULT_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
+
+
+@dataclass
+class Clock:
+    """The injected clock: `now()` is what every turn sees; tests move it explicitly."""
+
+    at: datetime = DEFAULT_NOW
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> datetime:
+        self.at = self.at + timedelta(**delta)
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("the clock holds aware datetimes only")
+        self.at = at
+
+
+@cache
+def _catalogue_and_indexes() -> tuple[Any, Any, Any]:
+    """The bundled catalogue with its place and search indexes, built once per test run."""
+    from catalogue.loading import load_bundled_catalogue
+    from catalogue.places import PlaceIndex
+    from catalogue.search import SearchIndex
+
+    catalogue = load_bundled_catalogue()
+    return catalogue, PlaceIndex.bundled(), SearchIndex(catalogue)
+
+
+Setup = Callable[["BotHarness"], Awaitable[None] | None]
+
+
+@dataclass
+class BotHarness:
+    """The real bot (Application + TurnRunner + Storage) against the fake Bot API server."""
+
+    api: FakeBotAPI
+    data_dir: Path
+    clock: Clock
+    setup: list[Setup] = field(default_factory=list)
+    poll_timeout_s: int = 1
+    read_timeout_s: float = 3.0
+    backoff_s: float = 0.05
+    catalogue: Any = None
+    places: Any = None
+    search: Any = None
+    config: Any = None
+    secrets: Any = None
+    storage: Any = None
+    runner: Any = None
+    deps: Any = None
+    app: Any = None
+    starts: int = 0
+    _processed: set[int] = field(default_factory=set)
+    _done: asyncio.Condition | None = None
+    _running: Any = None
+
+    # ---------------------------------------------------------------- lifecycle
+
+    async def build(self) -> None:
+        """Open storage and build runner and Application (not started)."""
+        from telegram import Update
+        from telegram.ext import TypeHandler
+
+        from bot.config import Config
+        from bot.secrets import Secrets
+        from bot.storage import Storage
+        from bot.telegram_adapter import RetryingRateLimiter, TelegramDeps, build_application
+        from bot.turns import TurnRunner
+
+        if self.catalogue is None:
+            self.catalogue, self.places, self.search = _catalogue_and_indexes()
+        if self.secrets is None:
+            self.secrets = Secrets.from_master_key(os.urandom(32))
+        if self.config is None:
+            self.config = Config(
+                telegram_bot_token=self.api.token,
+                telegram_api_base_url=self.api.root_url,
+                data_dir=self.data_dir,
+                bot_username="zelfhulpwijzer_test_bot",
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.storage = await Storage.open(self.config.database_path, self.secrets)
+        self.runner = TurnRunner(
+            self.storage,
+            self.catalogue,
+            self.places,
+            self.search,
+            bot_link="https://t.me/zelfhulpwijzer_test_bot",
+        )
+        self.deps = TelegramDeps(self.runner, now=self.clock)
+        self.app = build_application(
+            self.config,
+            self.deps,
+            rate_limiter=RetryingRateLimiter(backoff_s=self.backoff_s),
+            read_timeout_s=self.read_timeout_s,
+            connect_timeout_s=self.read_timeout_s,
+        )
+        self._done = asyncio.Condition()
+        self.app.add_handler(TypeHandler(Update, self._mark_done), group=10_000)
+        for step in self.setup:
+            result = step(self)
+            if result is not None:
+                await result
+
+    async def start(self) -> BotHarness:
+        """Build (if needed) and start polling the fake server."""
+        from bot.telegram_adapter import running
+
+        if self.app is None:
+            await self.build()
+        self._running = running(self.app, poll_timeout_s=self.poll_timeout_s)
+        await self._running.__aenter__()
+        self.starts += 1
+        return self
+
+    async def stop(self) -> None:
+        """Stop the Application and close storage (idempotent)."""
+        if self._running is not None:
+            running, self._running = self._running, None
+            await running.__aexit__(None, None, None)
+        if self.storage is not None:
+            storage, self.storage = self.storage, None
+            await storage.close()
+        self.app = None
+
+    async def restart(self) -> None:
+        """Stop, then build a new Application on the same SQLite file and key, and start."""
+        await self.stop()
+        await self.build()
+        await self.start()
+
+    # ---------------------------------------------------------------- conversation steps
+
+    async def _mark_done(self, update: Any, context: Any) -> None:
+        assert self._done is not None
+        async with self._done:
+            self._processed.add(update.update_id)
+            self._done.notify_all()
+
+    async def settle(self, update_id: int, timeout: float = 10.0) -> None:
+        """Wait until the Application has finished handling update `update_id`."""
+        assert self._done is not None, "start() the bot first"
+        try:
+            async with asyncio.timeout(timeout):
+                async with self._done:
+                    await self._done.wait_for(lambda: update_id in self._processed)
+        except TimeoutError:
+            calls = [(c.method, c.status) for c in self.api.calls[-10:]]
+            raise AssertionError(f"update {update_id} not handled in {timeout}s; {calls}") from None
+
+    async def step(self, push: Callable[[], int], timeout: float = 10.0) -> Reply:
+        """Push one update (``push()`` returns its id), wait for it to be handled, reply."""
+        mark = self.api.mark()
+        update_id = push()
+        await self.settle(update_id, timeout)
+        return Reply(self.api.calls_since(mark))
+
+    async def say(self, chat_id: int, text: str, **kwargs: Any) -> Reply:
+        """The person types `text` (``/commands`` included)."""
+        return await self.step(lambda: self.api.send_text(chat_id, text, **kwargs))
+
+    async def press(self, chat_id: int, label: str, **kwargs: Any) -> Reply:
+        """The person taps the button labelled `label` on the latest menu (or `message_id`)."""
+        return await self.step(lambda: self.api.press(chat_id, label, **kwargs))
+
+    async def press_data(
+        self, chat_id: int, data: str, message_id: int | None = None, **kwargs: Any
+    ) -> Reply:
+        """The person taps a button with this callback data (e.g. a stale one)."""
+        return await self.step(lambda: self.api.press_button(chat_id, data, message_id, **kwargs))
+
+    async def share_location(self, chat_id: int, lat: float, lon: float, **kwargs: Any) -> Reply:
+        return await self.step(lambda: self.api.send_location(chat_id, lat, lon, **kwargs))
+
+    def with_config(self, **changes: Any) -> None:
+        """Change the Config used by the next build (e.g. before `restart`)."""
+        self.config = replace(self.config, **changes)
+
+
+# -------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[FakeBotAPI]:
+    server = FakeBotAPI()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def make_bot(
+    fake_api: FakeBotAPI, clock: Clock, tmp_path: Path
+) -> AsyncIterator[Callable[..., Awaitable[BotHarness]]]:
+    """A factory for harnesses (built, not started); all are stopped after the test."""
+    made: list[BotHarness] = []
+
+    async def make(
+        *, setup: list[Setup] | None = None, data_dir: Path | None = None, **options: Any
+    ) -> BotHarness:
+        harness = BotHarness(
+            fake_api,
+            data_dir or tmp_path / f"data{len(made)}",
+            clock,
+            setup=list(setup or []),
+            **options,
+        )
+        made.append(harness)
+        await harness.build()
+        return harness
+
+    try:
+        yield make
+    finally:
+        for harness in reversed(made):
+            await harness.stop()
+
+
+@pytest.fixture
+async def bot_app(make_bot: Callable[..., Awaitable[BotHarness]]) -> BotHarness:
+    """The real bot, started against `fake_api`, with the injected `clock`."""
+    harness = await make_bot()
+    return await harness.start()
