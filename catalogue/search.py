@@ -36,10 +36,12 @@ remaining occurrence is cancelled.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from catalogue.geo import distance_km
@@ -54,15 +56,18 @@ MIN_NEARBY = 3
 """Fewer results than this within RADIUS_KM widens the search to WIDE_RADIUS_KM."""
 
 _KM_PER_DEG_LAT = 111.195
-_CELL_LAT_DEG = 0.2
-_CELL_LON_DEG = 0.3
+_CELL_LAT_DEG = 0.05  # about 5.6 km
+_CELL_LON_DEG = 0.075  # about 5.2 km at 52 degrees north
 _MINUTES_PER_WEEK = 7 * 24 * 60
 _ANY_DAY = 0b1111111
 
+# A meeting's filter signature: attribute bits, and at bit 8 up one bit per weekday it can be on.
 _OPEN_BLOCKER = 1 << 0  # closed meeting
 _WOMEN = 1 << 1
 _YOUTH = 1 << 2
 _ENGLISH = 1 << 3
+_DAY_SHIFT = 8
+_NEVER = datetime.max.toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,12 @@ class Filters:
             | (_YOUTH if self.youth else 0)
             | (_ENGLISH if self.english else 0)
         )
+
+    def signature_test(self) -> tuple[int, int]:
+        """(mask, want): a meeting passes when ``signature & mask == want``."""
+        day = 0 if self.weekday is None else 1 << (self.weekday + _DAY_SHIFT)
+        required = self.required_mask | day
+        return required | (_OPEN_BLOCKER if self.open_only else 0), required
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +128,26 @@ class SearchResult:
     online: tuple[Match, ...] = ()
 
 
+@dataclass(slots=True)
+class _Bucket:
+    """One organisation's meetings with a venue in one grid cell.
+
+    `entries` are (lat, lon, signature, last day ordinal, meeting index);
+    `counts` tallies signatures so that a cell lying wholly inside the radius
+    and beyond the nearest results is counted without touching its meetings
+    (unless some of them end, `ending`).
+    """
+
+    entries: list[tuple[float, float, int, int, int]] = field(default_factory=list)
+    counts: dict[int, int] = field(default_factory=dict)
+    ending: bool = False
+
+    def add(self, lat: float, lon: float, signature: int, last: int, index: int) -> None:
+        self.entries.append((lat, lon, signature, last, index))
+        self.counts[signature] = self.counts.get(signature, 0) + 1
+        self.ending = self.ending or last != _NEVER
+
+
 class SearchIndex:
     """The catalogue's meetings arranged for fast search; build once, query often."""
 
@@ -130,12 +161,9 @@ class SearchIndex:
         self._last_ord: list[int] = []  # last date it can take place (ends_on, retired_on - 1)
         self._slots: list[tuple[int, ...]] = []  # wall-clock minutes of the week, for ordering
         self._zone: list[str] = []
-        self._grid: dict[str, dict[tuple[int, int], list[int]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self._grid: dict[tuple[int, int], dict[str, _Bucket]] = defaultdict(dict)
         self._online: dict[str, list[int]] = defaultdict(list)
         self._fit_cache: dict[tuple[Seeker, Problem, Relation | None], tuple[str, ...]] = {}
-        never = datetime.max.toordinal()
         for meeting in catalogue.meetings.values():
             if meeting.organisation_id not in catalogue.organisations:
                 continue
@@ -155,7 +183,7 @@ class SearchIndex:
                 () if weekdays is None else tuple(day * 1440 + minute for day in weekdays)
             )
             self._zone.append(meeting.timezone)
-            last = never
+            last = _NEVER
             if meeting.ends_on is not None:
                 last = meeting.ends_on.toordinal()
             if meeting.retired_on is not None:
@@ -165,7 +193,12 @@ class SearchIndex:
             if venue is not None:
                 self._lat.append(venue.lat)
                 self._lon.append(venue.lon)
-                self._grid[meeting.organisation_id][_cell(venue.lat, venue.lon)].append(index)
+                buckets = self._grid[_cell(venue.lat, venue.lon)]
+                bucket = buckets.get(meeting.organisation_id)
+                if bucket is None:
+                    bucket = buckets[meeting.organisation_id] = _Bucket()
+                signature = self._attrs[index] | self._days[index] << _DAY_SHIFT
+                bucket.add(venue.lat, venue.lon, signature, last, index)
             else:
                 self._lat.append(math.nan)
                 self._lon.append(math.nan)
@@ -188,21 +221,26 @@ class SearchIndex:
                 (), 0, nearby=False, contacts=self._contacts(organisation_ids, None)
             )
 
-        ranked = self._nearby(organisation_ids, query, now)
-        matches: list[Match] = []
-        total = len(ranked)
         wanted = offset + limit
-        seen = 0
-        for _distance, index in ranked:
-            if seen >= wanted:
+        want_ranked = wanted + 5
+        while True:
+            ranked, total = self._nearby(organisation_ids, query, now, want_ranked)
+            matches: list[Match] = []
+            seen = 0
+            for _distance, index in ranked:
+                if seen >= wanted:
+                    break
+                next_at = self._next_at(index, now, query.filters.weekday)
+                if next_at is None:
+                    total -= 1
+                    continue
+                if seen >= offset:
+                    matches.append(self._match(index, query.origin, next_at))
+                seen += 1
+            # Meetings without a next occurrence used up the spare ones: rank more.
+            if seen >= wanted or len(ranked) < want_ranked:
                 break
-            next_at = self._next_at(index, now, query.filters.weekday)
-            if next_at is None:
-                total -= 1
-                continue
-            if seen >= offset:
-                matches.append(self._match(index, query.origin, next_at))
-            seen += 1
+            want_ranked *= 4
         if total > 0:
             return SearchResult(tuple(matches), total, nearby=True)
         online, _ = self._soonest_online(organisation_ids, query.filters, now, limit, 0)
@@ -227,57 +265,78 @@ class SearchIndex:
         return self._fit_cache[key]
 
     def _nearby(
-        self, organisation_ids: tuple[str, ...], query: Query, now: datetime
-    ) -> list[tuple[float, int]]:
-        """(approximate km, index) within the radius, nearest first, cheap filters applied."""
+        self, organisation_ids: tuple[str, ...], query: Query, now: datetime, wanted: int
+    ) -> tuple[list[tuple[float, int]], int]:
+        """The `wanted` nearest passing meetings as (km², index), and how many pass in all.
+
+        Looks within RADIUS_KM, or WIDE_RADIUS_KM when fewer than MIN_NEARBY
+        pass there. Distances are on a local flat projection (exact enough to
+        rank within 50 km); `Match.distance_km` is the great-circle distance.
+        """
+        ranked, total = self._within(organisation_ids, query, now, wanted, RADIUS_KM)
+        if total < MIN_NEARBY:
+            ranked, total = self._within(organisation_ids, query, now, wanted, WIDE_RADIUS_KM)
+        return ranked, total
+
+    def _within(
+        self,
+        organisation_ids: tuple[str, ...],
+        query: Query,
+        now: datetime,
+        wanted: int,
+        radius_km: float,
+    ) -> tuple[list[tuple[float, int]], int]:
         origin = query.origin
         assert origin is not None
-        filters = query.filters
-        required = filters.required_mask
-        blocked = _OPEN_BLOCKER if filters.open_only else 0
-        day_bit = _ANY_DAY if filters.weekday is None else 1 << filters.weekday
+        mask, want = query.filters.signature_test()
         first_ord = now.toordinal() - 1  # a day's slack: "now" may be tomorrow in the zone
         lat0, lon0 = origin.lat, origin.lon
         km_per_deg_lon = _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
-        dlat, dlon = WIDE_RADIUS_KM / _KM_PER_DEG_LAT, WIDE_RADIUS_KM / km_per_deg_lon
-        row_lo, col_lo = _cell(lat0 - dlat, lon0 - dlon)
-        row_hi, col_hi = _cell(lat0 + dlat, lon0 + dlon)
-        wide_sq = WIDE_RADIUS_KM * WIDE_RADIUS_KM
-        lats, lons, attrs, days, last = (
-            self._lat,
-            self._lon,
-            self._attrs,
-            self._days,
-            self._last_ord,
-        )
-        found: list[tuple[float, int]] = []
-        for organisation_id in organisation_ids:
-            grid = self._grid.get(organisation_id)
-            if not grid:
+        radius_sq = radius_km * radius_km
+        best: list[tuple[float, int]] = []  # max-heap of the nearest, as (-km², index)
+        total = 0
+        grid = self._grid
+        for near_sq, far_sq, cell in _cells_around(lat0, lon0, radius_km):
+            buckets = grid.get(cell)
+            if buckets is None:
                 continue
-            for row in range(row_lo, row_hi + 1):
-                for col in range(col_lo, col_hi + 1):
-                    for index in grid.get((row, col), ()):
-                        dy = (lats[index] - lat0) * _KM_PER_DEG_LAT
-                        dx = (lons[index] - lon0) * km_per_deg_lon
-                        distance_sq = dx * dx + dy * dy
-                        if distance_sq > wide_sq:
-                            continue
-                        attr = attrs[index]
-                        if (
-                            attr & required != required
-                            or attr & blocked
-                            or not days[index] & day_bit
-                            or last[index] < first_ord
-                        ):
-                            continue
-                        found.append((distance_sq, index))
-        found.sort()
-        near_sq = RADIUS_KM * RADIUS_KM
-        within = sum(1 for distance_sq, _ in found if distance_sq <= near_sq)
-        if within >= MIN_NEARBY:
-            found = found[:within]
-        return found
+            full = len(best) >= wanted
+            if full and near_sq > -best[0][0] and far_sq <= radius_sq:
+                # Wholly inside and beyond the nearest: count only.
+                for organisation_id in organisation_ids:
+                    bucket = buckets.get(organisation_id)
+                    if bucket is None:
+                        continue
+                    if bucket.ending:
+                        total += sum(
+                            1
+                            for _, _, signature, last, _ in bucket.entries
+                            if signature & mask == want and last >= first_ord
+                        )
+                    elif mask == 0:
+                        total += len(bucket.entries)
+                    else:
+                        total += sum(n for sig, n in bucket.counts.items() if sig & mask == want)
+                continue
+            for organisation_id in organisation_ids:
+                bucket = buckets.get(organisation_id)
+                if bucket is None:
+                    continue
+                for lat, lon, signature, last, index in bucket.entries:
+                    if signature & mask != want or last < first_ord:
+                        continue
+                    dy = (lat - lat0) * _KM_PER_DEG_LAT
+                    dx = (lon - lon0) * km_per_deg_lon
+                    distance_sq = dx * dx + dy * dy
+                    if distance_sq > radius_sq:
+                        continue
+                    total += 1
+                    if len(best) < wanted:
+                        heapq.heappush(best, (-distance_sq, index))
+                    elif distance_sq < -best[0][0]:
+                        heapq.heapreplace(best, (-distance_sq, index))
+        ranked = sorted((-negative, index) for negative, index in best)
+        return ranked, total
 
     def _soonest_online(
         self,
@@ -371,3 +430,38 @@ class SearchIndex:
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
     return math.floor(lat / _CELL_LAT_DEG), math.floor(lon / _CELL_LON_DEG)
+
+
+@lru_cache(maxsize=16384)
+def _cells_around(
+    lat0: float, lon0: float, radius_km: float
+) -> tuple[tuple[float, float, tuple[int, int]], ...]:
+    """Grid cells touching the circle, nearest first, as (nearest km², farthest km², cell).
+
+    Origins are mostly the centres of a few thousand towns, so this is cached.
+    """
+    km_per_deg_lon = _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
+    dlat, dlon = radius_km / _KM_PER_DEG_LAT, radius_km / km_per_deg_lon
+    row_lo, col_lo = _cell(lat0 - dlat, lon0 - dlon)
+    row_hi, col_hi = _cell(lat0 + dlat, lon0 + dlon)
+    radius_sq = radius_km * radius_km
+    rows = []
+    for row in range(row_lo, row_hi + 1):
+        south, north = row * _CELL_LAT_DEG - lat0, (row + 1) * _CELL_LAT_DEG - lat0
+        near = (south if south > 0 else -north if north < 0 else 0.0) * _KM_PER_DEG_LAT
+        far = (-south if -south > north else north) * _KM_PER_DEG_LAT
+        rows.append((row, near * near, far * far))
+    cols = []
+    for col in range(col_lo, col_hi + 1):
+        west, east = col * _CELL_LON_DEG - lon0, (col + 1) * _CELL_LON_DEG - lon0
+        near = (west if west > 0 else -east if east < 0 else 0.0) * km_per_deg_lon
+        far = (-west if -west > east else east) * km_per_deg_lon
+        cols.append((col, near * near, far * far))
+    cells = [
+        (row_near + col_near, row_far + col_far, (row, col))
+        for row, row_near, row_far in rows
+        for col, col_near, col_far in cols
+        if row_near + col_near <= radius_sq
+    ]
+    cells.sort()
+    return tuple(cells)
