@@ -1,0 +1,152 @@
+"""Where one conversation is, kept between turns.
+
+Rules of this module:
+1. The state holds only ids, enums and small numbers: never a name, a
+   typed text or a coordinate. A shared location is kept as the id of the
+   nearest place.
+2. It is stored as JSON by the bot. Reading is tolerant: JSON that is not
+   ours, from an older version, or that names values that no longer exist,
+   gives a fresh state instead of an error, so that a person is never stuck.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+from typing import Any
+
+from catalogue.kinds import Problem, Relation, Seeker
+
+STATE_VERSION = 1
+
+
+class Step(StrEnum):
+    """The question the conversation is waiting on.
+
+    The value is also the prefix of that question's button actions, so that a
+    button from an older question can be recognised (see `dialogs.actions`).
+    """
+
+    WHO = "who"  # for whom? (the welcome screen asks it)
+    RELATION = "rel"  # a naaste: how are you related?
+    AIM = "aim"  # a naaste: support for yourself, or a group for them?
+    PROBLEM = "prob"  # what is it about?
+    WHERE = "where"  # a place, a location, or online
+    RESULTS = "res"  # a page of meetings
+    FILTERS = "flt"  # toggling filters
+    MEETING = "mt"  # one meeting's page
+    REMIND_WHEN = "rw"  # evening before / two hours before / both
+    REMIND_REPEAT = "rr"  # once / every week
+    REMIND_CONFIRM = "rc"  # confirm the exact times
+
+
+@dataclass(frozen=True, slots=True)
+class DialogState:
+    """One conversation's answers so far and the question it waits on.
+
+    `for_them` is set when a naaste looks for a group for the other person.
+    `place_id` None with `online_only` False means no place chosen yet.
+    `shown` are the meeting ids on the results page last shown, in order,
+    so that "result 2" means what the person saw. `clinic_id` is set when
+    the conversation came in through a clinic's link (for counting only).
+    """
+
+    step: Step = Step.WHO
+    seeker: Seeker | None = None
+    relation: Relation | None = None
+    for_them: bool = False
+    problem: Problem | None = None
+    place_id: str | None = None
+    online_only: bool = False
+    weekday: int | None = None
+    open_only: bool = False
+    women: bool = False
+    youth: bool = False
+    english: bool = False
+    offset: int = 0
+    shown: tuple[str, ...] = ()
+    meeting_id: str | None = None
+    remind_offsets: tuple[int, ...] = ()
+    remind_weekly: bool = False
+    clinic_id: str | None = None
+
+    @property
+    def is_fresh(self) -> bool:
+        """Nothing answered yet (a clinic link alone does not count)."""
+        return self.step is Step.WHO and self.seeker is None and self.problem is None
+
+    @property
+    def has_filters(self) -> bool:
+        return (
+            self.weekday is not None or self.open_only or self.women or self.youth or self.english
+        )
+
+
+_ENUMS: dict[str, type[StrEnum]] = {
+    "step": Step,
+    "seeker": Seeker,
+    "relation": Relation,
+    "problem": Problem,
+}
+_BOOLS = {"for_them", "online_only", "open_only", "women", "youth", "english", "remind_weekly"}
+_OPTIONAL_STRS = {"place_id", "meeting_id", "clinic_id"}
+
+
+def state_to_json(state: DialogState) -> str:
+    """The state as compact JSON, with a version number."""
+    data = asdict(state)
+    data["shown"] = list(state.shown)
+    data["remind_offsets"] = list(state.remind_offsets)
+    return json.dumps({"v": STATE_VERSION, **data}, separators=(",", ":"), sort_keys=True)
+
+
+def state_from_json(text: str | None) -> DialogState:
+    """Read a stored state; anything unreadable or outdated gives a fresh state."""
+    try:
+        data = json.loads(text or "")
+        if not isinstance(data, dict) or data.pop("v", None) != STATE_VERSION:
+            return DialogState()
+        known = {f.name for f in fields(DialogState)}
+        if set(data) - known:
+            return DialogState()
+        return DialogState(**{name: _checked(name, value) for name, value in data.items()})
+    except (ValueError, TypeError):
+        return DialogState()
+
+
+def _checked(name: str, value: Any) -> Any:
+    """One field's value, converted and validated; ValueError/TypeError if wrong."""
+    if name in _ENUMS:
+        if value is None and name != "step":
+            return None
+        return _ENUMS[name](value)
+    if name in _BOOLS:
+        if not isinstance(value, bool):
+            raise TypeError(name)
+        return value
+    if name in _OPTIONAL_STRS:
+        if value is not None and (not isinstance(value, str) or len(value) > 200):
+            raise TypeError(name)
+        return value
+    if name == "weekday":
+        if value is not None and (type(value) is not int or not 0 <= value <= 6):
+            raise ValueError(name)
+        return value
+    if name == "offset":
+        if type(value) is not int or not 0 <= value <= 10_000:
+            raise ValueError(name)
+        return value
+    if name == "shown":
+        if not isinstance(value, list) or len(value) > 10:
+            raise TypeError(name)
+        if not all(isinstance(v, str) and len(v) <= 200 for v in value):
+            raise TypeError(name)
+        return tuple(value)
+    if name == "remind_offsets":
+        if not isinstance(value, list) or len(value) > 4:
+            raise TypeError(name)
+        if not all(type(v) is int and 0 <= v <= 10_080 for v in value):
+            raise TypeError(name)
+        return tuple(value)
+    raise TypeError(name)
