@@ -215,7 +215,7 @@ def land(preselection: Preselection, ctx: TurnContext) -> Turn:
     if state.problem is None:
         new = replace(state, step=Step.PROBLEM)
         return Turn(new, (problem_screen(new, ctx, intro=intro),), tuple(effects))
-    place = _preselected_place(preselection.place, ctx)
+    place = _preselected_place(preselection.place_id, ctx)
     if place is None:
         new = replace(state, step=Step.WHERE)
         return Turn(new, (where_screen(ctx, intro=intro),), tuple(effects))
@@ -226,13 +226,11 @@ def land(preselection: Preselection, ctx: TurnContext) -> Turn:
 
 
 def _preselected_place(place: str | None, ctx: TurnContext) -> str | None:
-    """A link's place as a place id: an id as it is, or a short code looked up."""
+    """A link's place id, if that place still exists."""
     if not place:
         return None
-    if (found := ctx.places.get(place)) is not None:
-        return found.id
-    lookup = ctx.places.lookup(place)
-    return lookup.place.id if lookup.place is not None else None
+    found = ctx.places.get(place)
+    return found.id if found is not None else None
 
 
 # -- buttons valid at any step -----------------------------------------------------------
