@@ -16,20 +16,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dialogs.actions import GLOBAL, action, parse_action
-from dialogs.context import ReminderView, TurnContext
+from dialogs import checkin, reminders
+from dialogs.actions import GLOBAL, parse_action
+from dialogs.context import TurnContext
 from dialogs.crisis import is_crisis
 from dialogs.deeplink import Preselection, decode_payload
-from dialogs.effects import CancelReminder, Effect, ForgetUser, Metric, SetLanguage
+from dialogs.effects import Effect, ForgetUser, Metric, SetLanguage
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
-from dialogs.formatting import meeting_time
 from dialogs.results import (
-    EVENING_BEFORE_MINUTES,
-    TWO_HOURS_BEFORE_MINUTES,
     country_of,
     show_results,
 )
-from dialogs.screen import Button, Screen
+from dialogs.screen import Screen
 from dialogs.screens import (
     aim_screen,
     continue_or_restart_screen,
@@ -89,6 +87,10 @@ def advance(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
             step, verb, argument = parse_action(text)
             if step == GLOBAL:
                 return _global(state, verb, argument, ctx)
+            if reminders.handles(text):  # a reminder message's buttons, at any step
+                return reminders.handle(state, text, ctx)
+            if checkin.handles(text):  # "how did it go?", at any step
+                return checkin.handle(state, text, ctx)
             if step != state.step.value:
                 _ = ctx.gettext
                 return current(
@@ -141,7 +143,8 @@ def _command(state: DialogState, name: str, arg: str, ctx: TurnContext) -> Turn:
         case "hulp":
             return Turn(state, (professional_help_screen(ctx, country_of(state, ctx)),))
         case "herinneringen":
-            return Turn(state, (reminders_screen(ctx),))
+            screen = reminders.reminders_list_screen(ctx)
+            return Turn(state, (Screen(screen.text, (*screen.buttons, resume_row(ctx))),))
     return current(state, ctx, _("Dat commando ken ik niet. Met /help zie je wat ik kan."))
 
 
@@ -254,65 +257,4 @@ def _global(state: DialogState, verb: str, argument: str, ctx: TurnContext) -> T
             return Turn(state, (stopped_screen(ctx),))
         case "hulp":
             return Turn(state, (professional_help_screen(ctx, country_of(state, ctx)),))
-        case "rmstop" if argument:
-            remaining = tuple(r for r in ctx.reminders if r.reminder_id != argument)
-            screen = reminders_screen(ctx, remaining, _("Die herinnering is gestopt."))
-            return Turn(state, (screen,), (CancelReminder(argument),))
     return current(state, ctx, _("Die knop hoort bij een eerder bericht. Hier waren we:"))
-
-
-# -- /herinneringen ----------------------------------------------------------------------
-
-
-def _offsets_text(offsets: tuple[int, ...], ctx: TurnContext) -> str:
-    _ = ctx.gettext
-    parts = []
-    for offset in sorted(offsets, reverse=True):
-        if offset == EVENING_BEFORE_MINUTES:
-            parts.append(_("de avond ervoor"))
-        elif offset == TWO_HOURS_BEFORE_MINUTES:
-            parts.append(_("twee uur ervoor"))
-        else:
-            parts.append(
-                ctx.ngettext("{count} minuut ervoor", "{count} minuten ervoor", offset).format(
-                    count=offset
-                )
-            )
-    return _(" en ").join(parts)
-
-
-def reminders_screen(
-    ctx: TurnContext, reminders: tuple[ReminderView, ...] | None = None, hint: str | None = None
-) -> Screen:
-    """The person's reminders, each with a button to stop it."""
-    _ = ctx.gettext
-    reminders = ctx.reminders if reminders is None else reminders
-    if not reminders:
-        text = _(
-            "Je hebt geen herinneringen aanstaan. Op de pagina van een bijeenkomst "
-            "kun je er een aanzetten."
-        )
-        return Screen(join(hint, text), (resume_row(ctx),))
-    lines = []
-    rows: list[tuple[Button, ...]] = []
-    for reminder in reminders:
-        meeting = ctx.catalogue.meetings.get(reminder.meeting_id)
-        if meeting is not None:
-            name = meeting.name
-        else:
-            name = _("een bijeenkomst die niet meer in de lijst staat")
-        how = _offsets_text(reminder.offsets_minutes, ctx)
-        repeat = _("elke keer") if reminder.weekly else _("alleen de volgende keer")
-        line = f"• {name}: {how}, {repeat}"
-        if reminder.next_at is not None:
-            line += "\n  " + _("Volgende herinnering: {when}").format(
-                when=meeting_time(reminder.next_at, ctx.language)
-            )
-        lines.append(line)
-        stop = action(GLOBAL, "rmstop", reminder.reminder_id)
-        if len(stop.encode()) <= 64:
-            label = _("Stop: {name}").format(name=name)
-            rows.append((Button(label[:60], stop),))
-    rows.append(resume_row(ctx))
-    text = join(hint, _("Je herinneringen:"), "\n".join(lines))
-    return Screen(text, tuple(rows))
