@@ -36,16 +36,18 @@ def catalogue() -> Catalogue:
     return load_catalogue(Path("/nonexistent-data-dir"))
 
 
+PLACES = (None, "gn:2745912", "pc:NL:3511", "pc:BE:1000", "gn:99999999")
+
+
 def every_preselection(clinic_id: str) -> list[Preselection]:
-    """Every combination the CLI can ask for (a relation only with a naaste)."""
-    places = (None, "gn:2745912", "pc:NL:3511", "pc:BE:1000", "gn:99999999")
+    """Every combination a link can carry (a relation and an aim only with a naaste)."""
     found = []
-    for seeker, relation, problem, place in itertools.product(
-        (None, *Seeker), (None, *Relation), (None, *Problem), places
+    for seeker, relation, aim, problem, place in itertools.product(
+        (None, *Seeker), (None, *Relation), (None, True, False), (None, *Problem), PLACES
     ):
-        if relation is not None and seeker is not Seeker.NAASTE:
+        if (relation is not None or aim is not None) and seeker is not Seeker.NAASTE:
             continue
-        found.append(Preselection(clinic_id, seeker, relation, problem, place))
+        found.append(Preselection(clinic_id, seeker, relation, problem, place, aim))
     return found
 
 
@@ -57,8 +59,9 @@ def test_every_preselection_round_trips_within_telegrams_limit(catalogue: Catalo
             assert TELEGRAM_PAYLOAD.fullmatch(payload), payload
             assert decode_payload(payload, catalogue) == preselection
             checked += 1
-    seekers_and_relations = 2 + len(Relation) + 1  # none, self, naaste alone or with one
-    assert checked == len(catalogue.clinics) * seekers_and_relations * (len(Problem) + 1) * 5
+    seekers = 2 + (len(Relation) + 1) * 3  # none, self, naaste with(out) relation and aim
+    per_clinic = seekers * (len(Problem) + 1) * len(PLACES)
+    assert checked == len(catalogue.clinics) * per_clinic
 
 
 def test_payload_of_a_bare_clinic_is_its_id(catalogue: Catalogue) -> None:
@@ -80,6 +83,7 @@ def test_payload_of_a_bare_clinic_is_its_id(catalogue: Catalogue) -> None:
         "../../etc/passwd",
         "'; DROP TABLE users; --",
         "_sn_pa",
+        "_",
         "é",
     ],
 )
@@ -99,6 +103,9 @@ def test_bad_payload_starts_the_normal_dialogue(payload: str, catalogue: Catalog
         # A relation implies a naaste; with "self" it is a contradiction and is dropped.
         (f"{CLINIC}_ro", Preselection(CLINIC, Seeker.NAASTE, Relation.PARENT)),
         (f"{CLINIC}_ss_ro", Preselection(CLINIC, Seeker.SELF)),
+        (f"{CLINIC}_at", Preselection(CLINIC, Seeker.NAASTE, for_them=True)),
+        (f"{CLINIC}_ss_am", Preselection(CLINIC, Seeker.SELF)),
+        (f"{CLINIC}_am", Preselection(CLINIC, Seeker.NAASTE, for_them=False)),
     ],
 )
 def test_partly_understood_payload_keeps_what_it_can(
@@ -131,7 +138,7 @@ def run_cli(*argv: str, environ: dict[str, str] | None = None) -> tuple[int, str
 
 def test_link_cli_prints_a_link_that_preselects_what_was_asked(catalogue: Catalogue) -> None:
     code, out, err = run_cli(
-        "link", CLINIC, "--for", "naaste", "--relation", "parent", "--problem", "cannabis",
+        "link", CLINIC, "--relation", "parent", "--aim", "them", "--problem", "cannabis",
         "--near", "Utrecht", "--bot-username", BOT,
     )  # fmt: skip
     assert code == 0, err
@@ -146,6 +153,7 @@ def test_link_cli_prints_a_link_that_preselects_what_was_asked(catalogue: Catalo
         Seeker.NAASTE,
         Relation.PARENT,
     )
+    assert preselection.for_them is True
     assert preselection.problem is Problem.CANNABIS
     assert preselection.place_id == "gn:2745912"  # Utrecht
     assert "near: Utrecht" in err  # the operator sees which place was understood
@@ -188,6 +196,8 @@ def test_link_cli_refuses_contradictions_and_unknown_words() -> None:
         "link", CLINIC, "--for", "self", "--relation", "parent", "--bot-username", BOT
     )
     assert code == 1 and "--relation" in err
+    code, _, err = run_cli("link", CLINIC, "--for", "self", "--aim", "them", "--bot-username", BOT)
+    assert code == 1 and "--aim" in err
     code, _, err = run_cli("link", CLINIC, "--problem", "chocolate", "--bot-username", BOT)
     assert code == 2 and "chocolate" in err
     code, _, err = run_cli("link", CLINIC, "--near", "Xqzwvbplk", "--bot-username", BOT)

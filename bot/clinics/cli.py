@@ -1,7 +1,8 @@
 """``python -m bot clinic ...``: links, posters and counts for the clinics that refer people.
 
-    python -m bot clinic link CLINIC [--for self|naaste] [--relation R] [--problem P]
-                                     [--near PLACE] [--bot-username NAME] [--data-dir DIR]
+    python -m bot clinic link CLINIC [--for self|naaste] [--relation R] [--aim yourself|them]
+                                     [--problem P] [--near PLACE] [--bot-username NAME]
+                                     [--data-dir DIR]
     python -m bot clinic poster CLINIC [same options] --out FILE [--lang nl|en]
     python -m bot clinic stats [--since DATE|WEEK] [--clinic ID] [--data-dir DIR]
 
@@ -130,6 +131,11 @@ def _link_options(parser: argparse.ArgumentParser) -> None:
         choices=list(Relation),
         help="for a naaste: how they are related (implies --for naaste)",
     )
+    parser.add_argument(
+        "--aim",
+        choices=("yourself", "them"),
+        help="for a naaste: support for yourself, or a group for them (implies --for naaste)",
+    )
     parser.add_argument("--problem", type=Problem, choices=list(Problem), help="what it is about")
     parser.add_argument("--near", metavar="PLACE", help="a town or postcode to search around")
     parser.add_argument(
@@ -172,7 +178,10 @@ def _link(
 ) -> str:
     """The link; what it preselects is told on stderr, so a fuzzy --near can be checked."""
     username = bot_username(args.bot_username, environ)
-    request = LinkRequest(args.clinic, args.seeker, args.relation, args.problem, args.near)
+    for_them = None if args.aim is None else args.aim == "them"
+    request = LinkRequest(
+        args.clinic, args.seeker, args.relation, args.problem, args.near, for_them
+    )
     places = PlaceIndex.bundled() if args.near else None
     preselection = preselection_for(request, catalogue, places)
     link = clinic_link(username, preselection, catalogue)
@@ -187,6 +196,8 @@ def _explain(preselection: Preselection, places: PlaceIndex | None) -> str:
         parts.append(f"for: {preselection.seeker}{relation}")
     if preselection.problem is not None:
         parts.append(f"problem: {preselection.problem}")
+    if preselection.for_them is not None:
+        parts.append(f"aim: {'them' if preselection.for_them else 'yourself'}")
     if preselection.place_id is not None and places is not None:
         place = places.get(preselection.place_id)
         parts.append(f"near: {describe_place(place) if place else preselection.place_id}")

@@ -47,6 +47,7 @@ class LinkRequest:
     relation: Relation | None = None
     problem: Problem | None = None
     near: str | None = None
+    for_them: bool | None = None
 
 
 def find_clinic(catalogue: Catalogue, clinic_id: str) -> Clinic:
@@ -89,13 +90,15 @@ def preselection_for(
 ) -> Preselection:
     """Check the request against the catalogue and turn it into a `Preselection`.
 
-    A relation implies ``--for naaste``; ``--for self`` with a relation is an error.
+    A relation or an aim implies ``--for naaste``; with ``--for self`` it is an error.
     """
     find_clinic(catalogue, request.clinic_id)
     seeker = request.seeker
-    if request.relation is not None:
+    for option, given in (("--relation", request.relation), ("--aim", request.for_them)):
+        if given is None:
+            continue
         if seeker is Seeker.SELF:
-            raise LinkError("--relation is for a naaste; leave out --for self or --relation")
+            raise LinkError(f"{option} is for a naaste; leave out --for self or {option}")
         seeker = Seeker.NAASTE
     place_id = None
     if request.near is not None and request.near.strip():
@@ -106,6 +109,7 @@ def preselection_for(
         relation=request.relation,
         problem=request.problem,
         place_id=place_id,
+        for_them=request.for_them,
     )
 
 
