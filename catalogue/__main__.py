@@ -286,6 +286,7 @@ def _plug(commands: argparse._SubParsersAction, name: str, module_name: str, hel
             print(problem, file=sys.stderr)
             return 2
 
+        sub.add_argument("ignored", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
         sub.set_defaults(run=unavailable)
         return
     module.add_arguments(sub)
