@@ -277,12 +277,9 @@ def _weekly(state: DialogState, meeting: Meeting, ctx: TurnContext) -> Turn:
 
 def meeting_page_turn(state: DialogState, meeting_id: str, ctx: TurnContext) -> Turn:
     """Open a meeting's page from a reminder, a notice or a check-in (the dialogue's own page)."""
+    from dialogs.meeting import meeting_screen  # late: dialogs.meeting imports the step table
+
     new = replace(state, step=Step.MEETING, meeting_id=meeting_id)
-    try:
-        from dialogs.meeting import meeting_screen  # the dialogue's page, when it exists
-    except ImportError:  # pragma: no cover - until the dialogue's page lands
-        meeting = ctx.catalogue.meetings[meeting_id]
-        return Turn(new, (Screen(meeting.name),))
     return Turn(new, (meeting_screen(new, ctx),))
 
 
@@ -296,7 +293,8 @@ def _view(ctx: TurnContext, reminder_id: str) -> ReminderView | None:
 def reminders_list_screen(ctx: TurnContext) -> Screen:
     """The person's reminders, each with when it next comes and a button to stop it."""
     _ = ctx.gettext
-    if not ctx.reminders:
+    views = [v for v in ctx.reminders if v.weekly or v.next_at is not None]  # not the finished
+    if not views:
         return Screen(
             _(
                 "Je hebt geen herinneringen. Op de pagina van een bijeenkomst kun je er een "
@@ -305,7 +303,7 @@ def reminders_list_screen(ctx: TurnContext) -> Screen:
         )
     lines = [_("Je herinneringen:")]
     rows: list[tuple[Button, ...]] = []
-    for number, view in enumerate(ctx.reminders, start=1):
+    for number, view in enumerate(views, start=1):
         meeting = ctx.catalogue.meetings.get(view.meeting_id)
         name = meeting.name if meeting else _("(bijeenkomst niet meer gevonden)")
         how = _when_label(view, ctx)

@@ -368,6 +368,17 @@ class ReminderStore:
             )
             return cursor.rowcount
 
+    async def prune_finished_once(self, before: datetime) -> int:
+        """Delete one-off reminders with nothing open and nothing done since `before`."""
+        async with self.storage.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM reminders WHERE weekly = 0 AND created_at < ? AND NOT EXISTS ("
+                "SELECT 1 FROM outbox o WHERE o.reminder_id = reminders.id AND "
+                "(o.state IN ('pending', 'sending') OR o.done_at >= ?))",
+                (to_db_time(before), to_db_time(before)),
+            )
+            return cursor.rowcount
+
     async def recover_in_flight(self) -> int:
         """At start-up: rows marked `sending` by a process that died are sent again.
 

@@ -1,0 +1,590 @@
+"""Planning, catalogue follow-up and sending of reminders, check-ins and notices.
+
+SQLite (`ReminderStore`) is the source of truth; the JobQueue only says *when* to look
+(`JobQueueTrigger`). Sending is one drain at a time (`ReminderService.run_due`), in order of due
+time, one message in flight: PTB's rate limiter paces it (30 messages a second overall).
+
+**Mark before and after.** A row is marked ``sending`` just before its message goes to
+Telegram and ``sent`` just after. If the process dies in between, nobody knows whether the
+message arrived; at the next start such a row is sent again (`ReminderStore.recover_in_flight`).
+So we err on the side of *at least once*: every reminder arrives, and at most the one message in
+flight at a crash may arrive twice. A reminder twice is a small nuisance; a reminder lost can be
+the difference between walking into a first meeting or not. The mark is taken right before the
+HTTP call (not when a job fires), so a burst of due reminders never has more than one in flight.
+
+**Catalogue changes** are checked at start-up (the catalogue is loaded at start) and again
+before each send: a moved meeting moves its reminders; a cancelled date tells the person and
+(weekly) carries on with the next; a retired, ended or vanished meeting tells the person, stops
+the reminder and offers other groups of the same organisation.
+
+**Telegram's answers**: 403 (blocked) forgets everything of that person; 429 is retried by the
+rate limiter and, if it persists, the row waits `retry_after` seconds; network trouble is retried
+with backoff until the message is no longer useful (see `schedule.decide`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.reminders.schedule import (
+    Kind,
+    Verdict,
+    checkin_due_at,
+    checkin_verdict,
+    decide,
+    pick_occurrence,
+    reminder_due_at,
+)
+from bot.reminders.store import Planned, PlannedRow, Reminder, ReminderStore, RowState
+from bot.storage import Storage
+from catalogue.models import Catalogue, Meeting
+from catalogue.recurrence import next_meeting_at, occurrences_between
+from dialogs.checkin import Answer, CheckinAnswered, checkin_message
+from dialogs.context import ReminderView
+from dialogs.effects import CancelReminder, SetReminder
+from dialogs.reminders import RemindLater, SkipOccurrence, notice_message, reminder_message
+from dialogs.screen import Screen
+from locales import DEFAULT_LANGUAGE
+
+__all__ = [
+    "Blocked",
+    "Clock",
+    "JobQueueTrigger",
+    "ReminderService",
+    "RetryLater",
+    "SendFailed",
+    "Sender",
+    "Undeliverable",
+    "plan_occurrence",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ZONE = ZoneInfo("Europe/Amsterdam")
+MAX_BACKOFF = timedelta(minutes=30)
+KEEP_DONE_ROWS = timedelta(days=14)
+"""Sent rows stay a while: the buttons on a reminder refer to them."""
+KEEP_FINISHED_ONCE = timedelta(days=1)
+"""A one-off reminder with nothing left to send is kept a day ("remind me next time")."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+class Blocked(Exception):
+    """The person blocked the bot or deleted their account (Telegram 403): forget them."""
+
+
+class RetryLater(Exception):
+    """Telegram asked to wait (429) even after the rate limiter's own retries."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class SendFailed(Exception):
+    """Network trouble or a server error: try again later."""
+
+
+class Undeliverable(Exception):
+    """Telegram refused this message for good (400): it will not get better."""
+
+
+class Sender(Protocol):
+    """Shows one screen in one chat; raises the exceptions above."""
+
+    async def send(self, chat_id: int, screen: Screen) -> None: ...
+
+
+# --- planning ------------------------------------------------------------------------------
+
+
+def plan_occurrence(
+    meeting: Meeting, occurrence_at: datetime, offsets_minutes: tuple[int, ...], now: datetime
+) -> list[PlannedRow]:
+    """The reminders still ahead for one occurrence, and the check-in after it."""
+    rows = [
+        PlannedRow(Kind.REMINDER, due_at, occurrence_at, minutes)
+        for minutes in sorted(set(offsets_minutes), reverse=True)
+        if (due_at := reminder_due_at(occurrence_at, minutes)) > now
+    ]
+    rows.append(
+        PlannedRow(Kind.CHECKIN, checkin_due_at(occurrence_at, meeting.duration), occurrence_at)
+    )
+    return rows
+
+
+def next_occurrence(
+    meeting: Meeting, offsets_minutes: tuple[int, ...], after: datetime, now: datetime
+) -> datetime | None:
+    """The first occurrence starting after `after` with a reminder still ahead of `now`."""
+    occurrences: list[datetime] = []
+    at = after
+    while len(occurrences) < 4 and (found := next_meeting_at(meeting, at)) is not None:
+        occurrences.append(found)
+        at = found + timedelta(minutes=1)
+    return pick_occurrence(occurrences, offsets_minutes, now)
+
+
+class Status:
+    VALID = "valid"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"
+
+
+def occurrence_status(meeting: Meeting | None, occurrence_at: datetime, now: datetime) -> str:
+    """Whether a planned occurrence still stands in the catalogue as loaded now."""
+    if meeting is None:
+        return Status.STOPPED
+    local = occurrence_at.astimezone(ZoneInfo(meeting.timezone))
+    window = timedelta(minutes=1)
+    if local in occurrences_between(meeting, local - window, local + window):
+        return Status.VALID
+    if next_meeting_at(meeting, min(now, local)) is None:
+        return Status.STOPPED
+    if local.date() in meeting.cancelled_on:
+        return Status.CANCELLED
+    return Status.MOVED
+
+
+@dataclass(frozen=True, slots=True)
+class StartReport:
+    """What start-up found; logged as counts (nobody is named)."""
+
+    open_rows: int
+    recovered_in_flight: int
+    moved: int
+    cancelled: int
+    stopped: int
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+class ReminderService:
+    """Reminders for one storage and one catalogue, sent through one `Sender`."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        catalogue: Catalogue,
+        sender: Sender,
+        *,
+        forget: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.store = ReminderStore(storage)
+        self.catalogue = catalogue
+        self.sender = sender
+        self._forget = forget or storage.forget_user
+        self.on_planned: Callable[[list[Planned]], None] = lambda rows: None
+        self._drain = asyncio.Lock()
+
+    # --- effects from the dialogue -----------------------------------------------------
+
+    async def set_reminder(
+        self, user_key: str, effect: SetReminder, clinic_id: str | None, now: datetime
+    ) -> Reminder | None:
+        """Store a reminder and plan the occurrence it starts with (None: nothing ahead)."""
+        meeting = self.catalogue.meetings.get(effect.meeting_id)
+        offsets = tuple(m for m in effect.offsets_minutes if 0 <= m <= 7 * 24 * 60)
+        if meeting is None or not offsets:
+            return None
+        occurrence_at = effect.first_at
+        if occurrence_at is None or not any(
+            reminder_due_at(occurrence_at, m) > now for m in offsets
+        ):
+            occurrence_at = next_occurrence(meeting, offsets, now, now)
+        if occurrence_at is None:
+            return None
+        occurrence_at = occurrence_at.astimezone(ZoneInfo(meeting.timezone))
+        rows = plan_occurrence(meeting, occurrence_at, offsets, now)
+        reminder, planned = await self.store.set_reminder(
+            user_key, meeting.id, offsets, effect.weekly, clinic_id, rows, now
+        )
+        self.on_planned(planned)
+        return reminder
+
+    async def cancel(self, user_key: str, reminder_id: str) -> bool:
+        if not reminder_id.isdigit():
+            return False
+        return await self.store.delete_reminder(int(reminder_id), user_key)
+
+    async def skip_occurrence(self, user_key: str, row_id: int, now: datetime) -> None:
+        """ "I can't make it": the rest of that occurrence; a weekly one goes on next week."""
+        row = await self.store.row(row_id)
+        if row is None or row.user_key != user_key:
+            return
+        await self.store.skip_occurrence(user_key, row_id, now)
+        if row.reminder_id is not None and row.occurrence_at is not None:
+            await self._after_occurrence(row.reminder_id, row.occurrence_at, now)
+
+    async def remind_later(self, user_key: str, row_id: int, now: datetime) -> None:
+        """A one-off reminder moves to the occurrence after this row's."""
+        row = await self.store.row(row_id)
+        if row is None or row.user_key != user_key or row.reminder_id is None:
+            return
+        reminder = await self.store.reminder(row.reminder_id)
+        meeting = self.catalogue.meetings.get(reminder.meeting_id) if reminder else None
+        if reminder is None or meeting is None or row.occurrence_at is None:
+            return
+        after = max(row.occurrence_at, now) + timedelta(minutes=1)
+        occurrence_at = next_occurrence(meeting, reminder.offsets_minutes, after, now)
+        if occurrence_at is not None:
+            rows = plan_occurrence(meeting, occurrence_at, reminder.offsets_minutes, now)
+            self.on_planned(await self.store.add_rows(reminder, rows))
+
+    async def checkin_answered(self, user_key: str, answer: Answer) -> None:
+        await self.store.checkin_answered(user_key, opt_out=answer is Answer.STOP)
+
+    async def views(self, user_key: str) -> tuple[ReminderView, ...]:
+        """The person's reminders for `/herinneringen` and the buttons' answers."""
+        return tuple(
+            ReminderView(str(r.id), r.meeting_id, r.offsets_minutes, r.weekly, next_at)
+            for r, next_at in await self.store.reminders_of(user_key)
+        )
+
+    def register(self, runner: Any, clock: Callable[[], datetime] | None = None) -> None:
+        """Wire this service into a `bot.turns.TurnRunner`: effect handlers and context."""
+
+        async def on_set(effect: SetReminder, scope: Any) -> None:
+            state = await self._clinic_of(scope.user_key)
+            await self.set_reminder(scope.user_key, effect, state, scope.now)
+
+        async def on_cancel(effect: CancelReminder, scope: Any) -> None:
+            await self.cancel(scope.user_key, effect.reminder_id)
+
+        async def on_skip(effect: SkipOccurrence, scope: Any) -> None:
+            await self.skip_occurrence(scope.user_key, effect.row_id, scope.now)
+
+        async def on_later(effect: RemindLater, scope: Any) -> None:
+            await self.remind_later(scope.user_key, effect.row_id, scope.now)
+
+        async def on_answer(effect: CheckinAnswered, scope: Any) -> None:
+            await self.checkin_answered(scope.user_key, effect.answer)
+
+        async def provide(scope: Any) -> dict[str, Any]:
+            return {"reminders": await self.views(scope.user_key)}
+
+        runner.on_effect(SetReminder, on_set)
+        runner.on_effect(CancelReminder, on_cancel)
+        runner.on_effect(SkipOccurrence, on_skip)
+        runner.on_effect(RemindLater, on_later)
+        runner.on_effect(CheckinAnswered, on_answer)
+        runner.add_context_provider(provide)
+
+    async def _clinic_of(self, user_key: str) -> str | None:
+        """The clinic the conversation came from (kept with the reminder, for counts only)."""
+        from dialogs import state_from_json
+
+        conversation = await self.storage.load_conversation(user_key)
+        return state_from_json(conversation.state_json).clinic_id if conversation else None
+
+    # --- start-up ----------------------------------------------------------------------
+
+    async def start(self, now: datetime) -> StartReport:
+        """Recover rows in flight at a crash, then check every open occurrence against the
+        catalogue (distinct pairs only: cheap even with 100,000 open rows)."""
+        recovered = await self.store.recover_in_flight()
+        tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
+        for meeting_id, occurrence_at in await self.store.open_occurrences():
+            status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
+            if status != Status.VALID:
+                tally[status] += await self._follow_catalogue(meeting_id, occurrence_at, now)
+        report = StartReport(
+            await self.store.count_open(),
+            recovered,
+            tally[Status.MOVED],
+            tally[Status.CANCELLED],
+            tally[Status.STOPPED],
+        )
+        log.info(
+            "reminders: %d open, %d in flight at last stop resent, catalogue moved %d, "
+            "cancelled %d, stopped %d",
+            report.open_rows,
+            report.recovered_in_flight,
+            report.moved,
+            report.cancelled,
+            report.stopped,
+        )
+        return report
+
+    async def _follow_catalogue(
+        self, meeting_id: str, occurrence_at: datetime, now: datetime
+    ) -> int:
+        """Apply a catalogue change to the open rows of one occurrence; returns reminders hit."""
+        meeting = self.catalogue.meetings.get(meeting_id)
+        status = occurrence_status(meeting, occurrence_at, now)
+        rows = await self.store.open_rows_for_occurrence(meeting_id, occurrence_at)
+        reminder_ids = sorted({r.reminder_id for r in rows if r.reminder_id is not None})
+        for reminder_id in reminder_ids:
+            reminder = await self.store.reminder(reminder_id)
+            if reminder is None:
+                continue
+            for row in rows:
+                if row.reminder_id == reminder_id:
+                    await self.store.finish(row.id, RowState.SKIPPED, now)
+            if status == Status.STOPPED or meeting is None:
+                await self.store.delete_reminder(reminder_id)
+                self.on_planned(
+                    [await self.store.add_notice(reminder.user_key, meeting_id, "stopped", now)]
+                )
+                continue
+            if status == Status.CANCELLED:
+                detail = f"cancelled:{occurrence_at.astimezone(UTC).isoformat()}"
+                self.on_planned(
+                    [await self.store.add_notice(reminder.user_key, meeting_id, detail, now)]
+                )
+                if not reminder.weekly:
+                    continue  # the notice offers the next date; the one-off ends with it
+                after = occurrence_at + timedelta(minutes=1)
+            else:  # moved: the next occurrence as the catalogue now has it
+                after = now
+            next_at = next_occurrence(meeting, reminder.offsets_minutes, after, now)
+            if next_at is not None:
+                new_rows = plan_occurrence(meeting, next_at, reminder.offsets_minutes, now)
+                self.on_planned(await self.store.add_rows(reminder, new_rows))
+        return len(reminder_ids)
+
+    # --- sending -----------------------------------------------------------------------
+
+    async def run_due(self, now: datetime) -> int:
+        """Send (or defer, drop) every open row due at `now`; returns how many were sent.
+
+        One drain at a time; a row is taken only by the drain that marked it.
+        """
+        sent = 0
+        async with self._drain:
+            for row in await self.store.open_rows(due_before=now):
+                try:
+                    sent += await self._process(row, now)
+                except Exception as error:  # one bad row must not stop the others
+                    log.error("reminder row failed: %s", type(error).__name__)
+        return sent
+
+    async def _process(self, row: Planned, now: datetime) -> int:
+        meeting = self.catalogue.meetings.get(row.meeting_id or "")
+        moved_on = (
+            row.kind is not Kind.NOTICE
+            and row.occurrence_at is not None
+            and occurrence_status(meeting, row.occurrence_at, now) != Status.VALID
+        )
+        if moved_on and row.occurrence_at is not None:
+            await self._follow_catalogue(row.meeting_id or "", row.occurrence_at, now)
+            return 0
+        zone = ZoneInfo(meeting.timezone) if meeting else DEFAULT_ZONE
+        duration = meeting.duration if meeting else timedelta(minutes=90)
+        occurrence_at = row.occurrence_at.astimezone(zone) if row.occurrence_at else None
+        decision = decide(
+            row.kind,
+            due_at=row.due_at,
+            occurrence_at=occurrence_at,
+            duration=duration,
+            zone=zone,
+            now=now,
+        )
+        if decision.verdict is Verdict.DEFER and decision.at is not None:
+            await self._retry_at(row, decision.at)
+            return 0
+        if decision.verdict is Verdict.DROP:
+            await self.store.finish(row.id, RowState.DROPPED, now, count=f"{row.kind}_dropped")
+            return await self._ended(row, now)
+        if row.kind is Kind.CHECKIN and (
+            checkin_verdict(await self.store.checkin_state(row.user_key), now, zone) is Verdict.DROP
+        ):
+            await self.store.finish(row.id, RowState.SKIPPED, now, count="checkin_skipped")
+            return await self._ended(row, now)
+        chat_id = await self.storage.chat_id(row.user_key)
+        if chat_id is None:  # forgotten meanwhile
+            await self.store.finish(row.id, RowState.DROPPED, now)
+            return 0
+        language = await self.store.language(row.user_key) or DEFAULT_LANGUAGE
+        screen = self._render(row, meeting, occurrence_at, language, now)
+        if screen is None:
+            await self.store.finish(row.id, RowState.DROPPED, now)
+            return 0
+        if not await self.store.claim(row.id):  # marked *before* the send
+            return 0
+        try:
+            await self.sender.send(chat_id, screen)
+        except Blocked:
+            await self.store.count("blocked_forgotten")
+            await self._forget(row.user_key)
+            return 0
+        except RetryLater as wait:
+            await self._retry_at(row, now + timedelta(seconds=wait.seconds))
+            return 0
+        except Undeliverable:
+            await self.store.finish(row.id, RowState.DROPPED, now, count="undeliverable")
+            return await self._ended(row, now)
+        except SendFailed:
+            backoff = min(timedelta(seconds=30 * 2 ** min(row.attempts, 10)), MAX_BACKOFF)
+            await self._retry_at(row, now + backoff)
+            return 0
+        await self.store.mark_sent(row, now)  # marked *after* the send
+        await self._ended(row, now)
+        return 1
+
+    def _render(
+        self,
+        row: Planned,
+        meeting: Meeting | None,
+        occurrence_at: datetime | None,
+        language: str,
+        now: datetime,
+    ) -> Screen | None:
+        if row.kind is Kind.NOTICE:
+            return notice_message(
+                self.catalogue, row.meeting_id or "", row.detail or "", language, now
+            )
+        if meeting is None or occurrence_at is None:
+            return None
+        if row.kind is Kind.CHECKIN:
+            return checkin_message(meeting, occurrence_at, language)
+        organisation = self.catalogue.organisations.get(meeting.organisation_id)
+        name = organisation.short_name if organisation else ""
+        return reminder_message(
+            meeting, name, occurrence_at, row.reminder_id or 0, row.id, language
+        )
+
+    async def _retry_at(self, row: Planned, at: datetime) -> None:
+        await self.store.release(row.id, at)
+        self.on_planned([_with_due(row, at)])
+
+    async def _ended(self, row: Planned, now: datetime) -> int:
+        if row.reminder_id is not None and row.occurrence_at is not None:
+            await self._after_occurrence(row.reminder_id, row.occurrence_at, now)
+        return 0
+
+    async def _after_occurrence(
+        self, reminder_id: int, occurrence_at: datetime, now: datetime
+    ) -> None:
+        """Once the last reminder of an occurrence is done, a weekly one plans the next."""
+        reminder = await self.store.reminder(reminder_id)
+        if reminder is None or not reminder.weekly:
+            return
+        open_rows = await self.store.open_rows_of(reminder_id)
+        if any(
+            r.kind is Kind.REMINDER and r.occurrence_at and r.occurrence_at >= occurrence_at
+            for r in open_rows
+        ):
+            return
+        if any(r.occurrence_at and r.occurrence_at > occurrence_at for r in open_rows):
+            return  # already planned
+        meeting = self.catalogue.meetings.get(reminder.meeting_id)
+        if meeting is None:
+            return
+        next_at = next_occurrence(
+            meeting, reminder.offsets_minutes, occurrence_at + timedelta(minutes=1), now
+        )
+        if next_at is not None:
+            rows = plan_occurrence(meeting, next_at, reminder.offsets_minutes, now)
+            self.on_planned(await self.store.add_rows(reminder, rows))
+
+    async def housekeeping(self, now: datetime) -> None:
+        """Delete rows long done and one-off reminders with nothing left (daily is enough)."""
+        await self.store.prune_done(now - KEEP_DONE_ROWS)
+        await self.store.prune_finished_once(now - KEEP_FINISHED_ONCE)
+
+
+def _with_due(row: Planned, due_at: datetime) -> Planned:
+    from dataclasses import replace
+
+    return replace(row, due_at=due_at, state=RowState.PENDING)
+
+
+# --- the JobQueue as trigger ---------------------------------------------------------------
+
+
+class JobQueueTrigger:
+    """Wakes `ReminderService.run_due` through PTB's JobQueue; keeps no state of its own.
+
+    Only rows due within `horizon` get a job of their own (``reminder:<row id>``, data: the row
+    id; never a chat id); a repeating sweep every `sweep_every` sends whatever is due and
+    arms the next horizon. So 100,000 pending reminders cost 100,000 rows on disk and a few
+    hundred jobs in memory, and start-up stays quick. A restart re-arms from SQLite.
+    """
+
+    def __init__(
+        self,
+        service: ReminderService,
+        job_queue: Any,
+        clock: Callable[[], datetime],
+        *,
+        horizon: timedelta = timedelta(minutes=10),
+        sweep_every: timedelta = timedelta(minutes=1),
+    ) -> None:
+        self.service = service
+        self.job_queue = job_queue
+        self.clock = clock
+        self.horizon = horizon
+        self.sweep_every = sweep_every
+        self._armed: dict[int, datetime] = {}
+        self._kick: asyncio.Task[None] | None = None
+        self._again = False
+        service.on_planned = self.arm
+
+    async def start(self) -> StartReport:
+        """Call from ``post_init``: recover, follow the catalogue, arm jobs, start sweeping."""
+        report = await self.service.start(self.clock())
+        await self.sweep()
+        self.job_queue.run_repeating(
+            self._on_sweep, interval=self.sweep_every.total_seconds(), name="reminders:sweep"
+        )
+        self.job_queue.run_repeating(
+            self._on_housekeeping, interval=24 * 3600, first=60, name="reminders:housekeeping"
+        )
+        return report
+
+    def arm(self, rows: list[Planned]) -> None:
+        """Give each row due within the horizon a job of its own (once)."""
+        now = self.clock()
+        limit = now + self.horizon
+        for row in rows:
+            if row.due_at > limit or self._armed.get(row.id) == row.due_at:
+                continue
+            self._armed[row.id] = row.due_at
+            delay = max(0.0, (row.due_at - now).total_seconds())
+            self.job_queue.run_once(self._on_due, delay, name=f"reminder:{row.id}", data=row.id)
+
+    async def sweep(self) -> None:
+        """Send what is due, then arm the rows that came within the horizon."""
+        await self.kick()
+        upcoming = await self.service.store.open_rows(due_before=self.clock() + self.horizon)
+        self.arm(upcoming)
+
+    async def kick(self) -> None:
+        """Run a drain now, or once more after the one running (never two at once)."""
+        self._again = True
+        if self._kick is not None and not self._kick.done():
+            await asyncio.shield(self._kick)
+            return
+        self._kick = asyncio.ensure_future(self._drain())
+        await asyncio.shield(self._kick)
+
+    async def _drain(self) -> None:
+        while self._again:
+            self._again = False
+            await self.service.run_due(self.clock())
+
+    async def _on_due(self, context: Any) -> None:
+        self._armed.pop(context.job.data, None)
+        await self.kick()
+
+    async def _on_sweep(self, context: Any) -> None:
+        await self.sweep()
+
+    async def _on_housekeeping(self, context: Any) -> None:
+        await self.service.housekeeping(self.clock())
