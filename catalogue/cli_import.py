@@ -71,7 +71,12 @@ def main(args: argparse.Namespace) -> int:
         print(f"skipped: {skipped}")
     for note in report.notes:
         print(f"note: {note}")
-    where = f"wrote {report.path}" if report.written else f"dry run, would write {report.path}"
+    if report.written:
+        where = f"wrote {report.path}"
+    elif args.dry_run:
+        where = f"dry run, would write {report.path}"
+    else:
+        where = "nothing to import, no file written"
     print(f"{where}: {report.summary()}")
     return 0
 

@@ -32,6 +32,7 @@ def test_template_as_shipped_imports_nothing_and_says_its_rows_are_examples(tmp_
     report = import_feed("csv", TEMPLATE, tmp_path, today=TODAY)
     assert report.added == () and report.skipped == ()
     assert any("3 example rows from the template skipped" in n for n in report.notes)
+    assert not report.written and not (tmp_path / "imports").exists()
 
 
 @pytest.fixture(scope="module")

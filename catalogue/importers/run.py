@@ -147,7 +147,7 @@ def import_feed(
         name=ctx.source_name, verified_on=today, url=source_url, sample=False, imported_on=today
     )
     written = False
-    if not dry_run:
+    if not dry_run and (result.records or earlier.records):
         _write_verified(target, render_import_file(feed_source, result.records), data_dir, today)
         written = True
     return ImportReport(
