@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,6 +197,9 @@ class Storage:
         with _mapped("opening the database"):
             path.parent.mkdir(parents=True, exist_ok=True)
             db = await aiosqlite.connect(path, isolation_level=None)
+            # Owner-only, like the key file; SQLite gives -wal/-shm the same mode.
+            with suppress(OSError):
+                path.chmod(0o600)
             try:
                 await db.execute("PRAGMA journal_mode = WAL")
                 # NORMAL in WAL mode survives a process crash (SIGKILL); only a power

@@ -174,6 +174,21 @@ async def test_schema_is_versioned_and_wal(tmp_path: Path, secrets):
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert path.stat().st_mode & 0o777 == 0o600  # owner-only, like the key file
+
+
+async def test_every_table_with_a_user_key_is_forgotten(storage: Storage):
+    # A table added later that holds user data but is missing from USER_TABLES
+    # would survive /vergeet: the schema itself is checked against the list.
+    async with storage.read() as db:
+        async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
+            tables = [row[0] for row in await cursor.fetchall()]
+        keyed = set()
+        for table in tables:
+            async with db.execute(f"PRAGMA table_info({table})") as cursor:
+                if any(row[1] == "user_key" for row in await cursor.fetchall()):
+                    keyed.add(table)
+    assert keyed == set(storage_module.USER_TABLES)
 
 
 async def test_newer_database_than_code_is_refused(tmp_path: Path, secrets):
