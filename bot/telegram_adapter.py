@@ -29,10 +29,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 import traceback
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from telegram import BotCommand, LinkPreviewOptions, Message, Update
@@ -58,6 +61,8 @@ from locales import DEFAULT_LANGUAGE, N_, translations
 __all__ = [
     "ALLOWED_UPDATES",
     "COMMANDS",
+    "Admission",
+    "FloodGate",
     "RetryingRateLimiter",
     "TelegramDeps",
     "TurnHandler",
@@ -104,13 +109,68 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+SLOW_DOWN = N_(
+    "Rustig aan, ik kan je even niet bijhouden. Wacht een paar seconden en probeer het dan opnieuw."
+)
+
+
+class Admission(StrEnum):
+    """What the flood gate says about one update."""
+
+    ADMIT = "admit"
+    WARN = "warn"  # the first update over the limit: answer "slow down" once
+    DROP = "drop"
+
+
+@dataclass(slots=True)
+class FloodGate:
+    """Per-chat flood control: at most `max_updates` updates in `window_s` seconds.
+
+    A burst over the limit gets one "slow down" and the rest is dropped until
+    the chat's rate falls under the limit again. Every arrival counts, dropped
+    ones too, so steady hammering stays dropped. Only this chat is slowed
+    down; nothing is kept but arrival times, in memory.
+    """
+
+    max_updates: int = 20
+    window_s: float = 10.0
+    clock: Callable[[], float] = time.monotonic
+    _arrivals: dict[int, deque[float]] = field(default_factory=dict)
+    _warned: set[int] = field(default_factory=set)
+
+    def admit(self, chat_id: int) -> Admission:
+        now_s = self.clock()
+        arrivals = self._arrivals.get(chat_id)
+        if arrivals is None:
+            if len(self._arrivals) > 10_000:
+                self._forget_quiet_chats(now_s)
+            arrivals = self._arrivals[chat_id] = deque()
+        while arrivals and arrivals[0] <= now_s - self.window_s:
+            arrivals.popleft()
+        arrivals.append(now_s)
+        if len(arrivals) <= self.max_updates:
+            self._warned.discard(chat_id)
+            return Admission.ADMIT
+        if chat_id in self._warned:
+            return Admission.DROP
+        self._warned.add(chat_id)
+        return Admission.WARN
+
+    def _forget_quiet_chats(self, now_s: float) -> None:
+        for chat_id, arrivals in list(self._arrivals.items()):
+            if not arrivals or arrivals[-1] <= now_s - self.window_s:
+                del self._arrivals[chat_id]
+                self._warned.discard(chat_id)
+
+
 @dataclass(slots=True)
 class TelegramDeps:
     """What the Telegram adapter runs on; `now` is injectable so tests control time.
 
     `on_start` hooks run in ``post_init`` after the command menus are set (e.g.
     the reminders scheduler re-arming its jobs); `on_stop` hooks run in
-    ``post_shutdown``.
+    ``post_shutdown``. `flood` is the per-chat flood gate (its clock is
+    monotonic real time: it measures how fast updates arrive, not the date).
     """
 
     runner: TurnHandler
@@ -122,6 +182,7 @@ class TelegramDeps:
         default_factory=list
     )
     views: dict[int, ChatView] = field(default_factory=dict)
+    flood: FloodGate = field(default_factory=FloodGate)
 
     def view(self, chat_id: int) -> ChatView:
         """What this chat sees now (memory only; see `bot.telegram_render`)."""
@@ -258,6 +319,12 @@ class _Handlers:
         pressed_message_id: int | None,
     ) -> None:
         """Run the turn and render its screens; a blocked bot forgets the person."""
+        admission = self.deps.flood.admit(chat_id)
+        if admission is Admission.DROP:
+            return
+        if admission is Admission.WARN:
+            await self.slow_down(context, chat_id, language_hint)
+            return
         async with self._chat_lock(chat_id):
             now = self.deps.now()
             screens = await self.deps.runner.handle(chat_id, event, language_hint, now)
@@ -270,6 +337,19 @@ class _Handlers:
                 log.info("a user blocked the bot; their data is deleted")
                 self.deps.views.pop(chat_id, None)
                 await self.deps.runner.forget(chat_id)
+
+    async def slow_down(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, language_hint: str | None
+    ) -> None:
+        """Ask a flooding chat, once, to slow down, in the language of the conversation."""
+        language_of = getattr(self.deps.runner, "language_of", None)
+        language = DEFAULT_LANGUAGE
+        if language_of is not None:
+            with contextlib.suppress(Exception):  # storage trouble: Dutch will do
+                language = await language_of(chat_id, language_hint)
+        text = translations(language).gettext(SLOW_DOWN)
+        with contextlib.suppress(Forbidden):
+            await context.bot.send_message(chat_id, text)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -452,6 +532,7 @@ async def running(
                 secret_token=webhook.webhook_secret,
                 allowed_updates=list(ALLOWED_UPDATES),
             )
+            _bound_webhook_bodies(updater)
         else:
             await updater.start_polling(
                 poll_interval=0,
@@ -472,6 +553,23 @@ async def running(
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+MAX_WEBHOOK_BODY_BYTES = 1024 * 1024  # an update is a few kB; Telegram's own cap is far below
+
+
+def _bound_webhook_bodies(updater: Any) -> None:
+    """Refuse webhook request bodies over `MAX_WEBHOOK_BODY_BYTES` (tornado's default is 100 MB).
+
+    PTB builds its tornado server without a size option, so the bound is set on
+    the server's connection parameters, which every new connection reads.
+    """
+    server = getattr(getattr(updater, "_httpd", None), "_http_server", None)
+    params = getattr(server, "conn_params", None)
+    if params is None or not hasattr(params, "max_body_size"):
+        log.warning("could not bound webhook request bodies (PTB internals changed)")
+        return
+    params.max_body_size = MAX_WEBHOOK_BODY_BYTES
 
 
 def webhook_path(config: Config) -> str:
