@@ -153,7 +153,9 @@ async def test_stats_reply_shows_the_last_twelve_weeks(storage: Storage) -> None
     await count(storage, "voorbeeldkliniek-utrecht", Metric.STARTED,
                 MONDAY_NOON - timedelta(weeks=12), times=8)  # fmt: skip
     text = await stats_reply(storage, MONDAY_NOON)
-    assert text.splitlines()[1:] == [
+    assert text.splitlines()[0] == "Clinic counts per week since 2026-W37 (1-4 shown as <5)"
+    assert text.splitlines()[2:] == [
         "voorbeeldkliniek-utrecht  2026-W48        6         0       0          0     0"
     ]
-    assert await stats_reply(storage, MONDAY_NOON, "voorbeeldkliniek-groningen") == "No counts yet."
+    other = await stats_reply(storage, MONDAY_NOON, "voorbeeldkliniek-groningen")
+    assert other.splitlines()[1:] == ["No counts yet."]

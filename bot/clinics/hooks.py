@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from bot.clinics.counters import count_metric, iso_week
@@ -10,8 +11,13 @@ from bot.clinics.stats import format_table, read_stats
 from bot.storage import Storage, StorageError
 from bot.turns import EffectHandler, TurnRunner, TurnScope
 from dialogs.effects import CountMetric
+from dialogs.screen import Screen
 
-__all__ = ["STATS_WEEKS", "counting_handler", "install", "stats_reply"]
+CommandHook = Callable[[int, str, datetime], Awaitable[Sequence[Screen] | None]]
+"""A command the adapter answers itself for some chats: (chat_id, argument, now) -> screens,
+or None when the command is not for this chat and the dialogue should answer as usual."""
+
+__all__ = ["STATS_WEEKS", "counting_handler", "install", "stats_command", "stats_reply"]
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +51,26 @@ async def stats_reply(storage: Storage, now: datetime, clinic_id: str | None = N
     """The text an administrator's ``/stats [clinic]`` answers: the last `STATS_WEEKS` weeks."""
     since_week = iso_week(now - timedelta(weeks=STATS_WEEKS - 1))
     rows = await read_stats(storage, since_week=since_week, clinic_id=clinic_id)
-    text = format_table(rows)
+    text = f"Clinic counts per week since {since_week} (1-4 shown as <5)\n{format_table(rows)}"
     if len(text) > TELEGRAM_TEXT_LIMIT - 100:
         cut = text[: TELEGRAM_TEXT_LIMIT - 100].rsplit("\n", 1)[0]
         text = f"{cut}\n… (more: python -m bot clinic stats)"
     return text
+
+
+def stats_command(storage: Storage, admin_chat_ids: Collection[int]) -> CommandHook:
+    """``/stats [clinic]`` for the administrators in `ADMIN_CHAT_IDS`; None for anyone else.
+
+    None hands the command to the dialogue, which answers it exactly as any
+    unknown command: a non-administrator learns nothing, not even that the
+    command exists.
+    """
+    admins = frozenset(admin_chat_ids)
+
+    async def answer(chat_id: int, argument: str, now: datetime) -> Sequence[Screen] | None:
+        if chat_id not in admins:
+            return None
+        clinic_id = argument.split()[0] if argument.split() else None
+        return [Screen(text=await stats_reply(storage, now, clinic_id))]
+
+    return answer
