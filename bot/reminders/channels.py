@@ -8,6 +8,7 @@ scheduling at start-up (Telegram: in ``post_init``, through the JobQueue).
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,7 +47,9 @@ class TelegramSender:
         except Forbidden as error:
             raise Blocked from error
         except RetryAfter as error:
-            wait = error.retry_after
+            with warnings.catch_warnings():  # PTB 22 warns that this becomes a timedelta
+                warnings.simplefilter("ignore")
+                wait = error.retry_after
             raise RetryLater(
                 wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             ) from error
