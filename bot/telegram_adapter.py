@@ -13,9 +13,12 @@ Entry points:
 - `running(application, ...)` — an async context manager that starts it the
   way ``run_polling`` would (initialize, post_init, polling, start) and stops
   it cleanly, for tests and for `serve`.
-- `run(config)` — ``python -m bot`` with a token: open storage and catalogue,
-  serve by long polling, or by webhook (``secret_token`` checked) when
-  ``WEBHOOK_URL`` is set, until SIGINT/SIGTERM.
+- `attach_services(...)` — what runs beside the dialogue in production:
+  reminders (JobQueue), clinic counters and ``/stats``, the daily idle purge.
+- `run(config)` / `serve(config, stop)` — ``python -m bot`` with a token:
+  open storage and catalogue, serve by long polling, or by webhook
+  (``secret_token`` checked, bodies bounded) when ``WEBHOOK_URL`` is set,
+  until SIGINT/SIGTERM.
 
 Privacy: nothing here logs chat ids, user ids, names, texts or the token;
 errors are logged as type and code location only. The ``httpx`` logger is
@@ -34,7 +37,7 @@ import traceback
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -53,7 +56,9 @@ from telegram.ext import (
 )
 
 from bot.config import Config
+from bot.storage import Storage
 from bot.telegram_render import ChatView, send_screens
+from catalogue.models import Catalogue
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE, N_, translations
@@ -62,10 +67,12 @@ __all__ = [
     "ALLOWED_UPDATES",
     "COMMANDS",
     "Admission",
+    "CommandHook",
     "FloodGate",
     "RetryingRateLimiter",
     "TelegramDeps",
     "TurnHandler",
+    "attach_services",
     "build_application",
     "command_menu",
     "run",
@@ -102,6 +109,10 @@ class TurnHandler(Protocol):
     ) -> Sequence[Screen]: ...
 
     async def forget(self, chat_id: int) -> None: ...
+
+
+CommandHook = Callable[[int, str, datetime], Awaitable[Sequence[Screen] | None]]
+"""(chat_id, argument, now) -> screens, or None: not for this chat, the dialogue answers."""
 
 
 def utc_now() -> datetime:
@@ -171,6 +182,9 @@ class TelegramDeps:
     the reminders scheduler re-arming its jobs); `on_stop` hooks run in
     ``post_shutdown``. `flood` is the per-chat flood gate (its clock is
     monotonic real time: it measures how fast updates arrive, not the date).
+    `commands` are commands the adapter answers itself for some chats
+    (``/stats`` for administrators, see `bot.clinics.hooks`): a hook returns
+    screens, or None to let the dialogue answer as for anyone else.
     """
 
     runner: TurnHandler
@@ -183,6 +197,7 @@ class TelegramDeps:
     )
     views: dict[int, ChatView] = field(default_factory=dict)
     flood: FloodGate = field(default_factory=FloodGate)
+    commands: dict[str, CommandHook] = field(default_factory=dict)
 
     def view(self, chat_id: int) -> ChatView:
         """What this chat sees now (memory only; see `bot.telegram_render`)."""
@@ -327,7 +342,11 @@ class _Handlers:
             return
         async with self._chat_lock(chat_id):
             now = self.deps.now()
-            screens = await self.deps.runner.handle(chat_id, event, language_hint, now)
+            screens: Sequence[Screen] | None = None
+            if isinstance(event, Command) and (hook := self.deps.commands.get(event.name)):
+                screens = await hook(chat_id, event.arg, now)
+            if screens is None:
+                screens = await self.deps.runner.handle(chat_id, event, language_hint, now)
             view = self.deps.view(chat_id)
             try:
                 await send_screens(
@@ -585,7 +604,6 @@ def webhook_path(config: Config) -> str:
 async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
     """Open storage and catalogue, run the bot until `stop` (or SIGINT/SIGTERM), close all."""
     from bot.secrets import load_secrets
-    from bot.storage import Storage
     from bot.turns import TurnRunner
     from catalogue.loading import load_catalogue
     from catalogue.places import PlaceIndex
@@ -609,7 +627,9 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
             SearchIndex(catalogue),
             bot_link=bot_link,
         )
-        application = build_application(config, TelegramDeps(runner))
+        deps = TelegramDeps(runner)
+        application = build_application(config, deps)
+        attach_services(application, deps, storage, catalogue, config)
         async with running(application, webhook=config if config.webhook_url else None):
             mode = "webhook" if config.webhook_url else "long polling"
             log.info("the bot is running (%s)", mode)
@@ -618,6 +638,44 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
     finally:
         await storage.close()
     return 0
+
+
+PURGE_EVERY = timedelta(days=1)
+
+
+def attach_services(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    deps: TelegramDeps,
+    storage: Storage,
+    catalogue: Catalogue,
+    config: Config,
+) -> None:
+    """Wire in what runs beside the dialogue: reminders, clinic counters and ``/stats``, purge.
+
+    The daily purge deletes everything of people idle for ``IDLE_DAYS`` with
+    no reminder pending (`Storage.purge_idle`); it runs a minute after start
+    and then once a day.
+    """
+    from bot.clinics.hooks import install as install_clinics
+    from bot.clinics.hooks import stats_command
+    from bot.reminders.channels import attach_telegram
+
+    attach_telegram(application, deps, storage, catalogue)
+    install_clinics(deps.runner)  # type: ignore[arg-type]  # counts CountMetric effects
+    deps.commands["stats"] = stats_command(storage, config.admin_chat_ids)
+
+    async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            purged = await storage.purge_idle(deps.now() - timedelta(days=config.idle_days))
+        except Exception as error:  # tomorrow is another chance
+            log.error("the idle purge failed: %s", type(error).__name__)
+            return
+        log.info("idle purge: %d people's data deleted", purged)
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        purge, interval=PURGE_EVERY, first=timedelta(minutes=1), name="purge-idle"
+    )
 
 
 def run(config: Config) -> int:

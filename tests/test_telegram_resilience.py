@@ -155,3 +155,31 @@ async def test_webhook_mode_checks_the_secret_token(
             assert refused
     finally:
         await storage.close()
+
+
+async def test_serve_runs_the_whole_bot_until_told_to_stop(fake_api: FakeBotAPI, tmp_path) -> None:
+    """`python -m bot` with a token: storage, catalogue, reminders, clinics, polling."""
+    import asyncio
+
+    from bot.telegram_adapter import serve
+
+    config = Config(
+        telegram_bot_token=fake_api.token,
+        telegram_api_base_url=fake_api.root_url,
+        data_dir=tmp_path / "var",
+        secret_key="00" * 32,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(config, stop))
+    try:
+        await fake_api.wait_for("setMyCommands", since=0, timeout=20)
+        fake_api.send_text(CHAT, "/start")
+        reply = await fake_api.wait_for("sendMessage", lambda c: c.chat_id == CHAT, timeout=10)
+        assert "Voor mezelf" in reply.button_labels
+        fake_api.send_text(CHAT, "/stats")  # not an administrator: the dialogue answers
+        refused = await fake_api.wait_for("sendMessage", lambda c: c.chat_id == CHAT)
+        assert "ken ik niet" in refused.text
+    finally:
+        stop.set()
+        assert await asyncio.wait_for(task, 15) == 0
+    assert config.database_path.exists()
