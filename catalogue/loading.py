@@ -612,8 +612,15 @@ def _check_schedule(r: _Record, schedule: Any, first_on: Any) -> None:
     if not isinstance(schedule, str) or not isinstance(first_on, date):
         return
     parts = {p.split("=", 1)[0].upper() for p in schedule.split(";") if p}
+    if schedule.startswith("RRULE:"):
+        r.error(
+            "schedule",
+            f"{_show(schedule)} starts with RRULE: (expected only the rule, "
+            "e.g. FREQ=WEEKLY;BYDAY=TU)",
+        )
+        return
     for part, advice in _RRULE_FORBIDDEN.items():
-        if part in parts:
+        if re.search(rf"\b{part}\b", schedule):
             r.error("schedule", f"{_show(schedule)} contains {part} ({advice})")
             return
     anchor = datetime.combine(first_on, time(12, 0))
@@ -1085,4 +1092,7 @@ def _yaml_problem(exc: yaml.YAMLError) -> tuple[str | None, None, str]:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     where = f"line {mark.line + 1}" if mark is not None else None
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and context_mark is not None and mark is not None and context_mark != mark:
+        problem += f" ({context} that starts on line {context_mark.line + 1})"
     return where, None, f"is not valid YAML: {problem}"
