@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from catalogue.kinds import Problem, Relation, Seeker
 from dialogs import (
+    Command,
     CountMetric,
     DialogState,
     SetLanguage,
@@ -191,7 +192,7 @@ def test_language_command_switches_and_keeps_the_place_in_the_conversation():
     chat = Chat()
     chat.start()
     chat.press("Voor mezelf")
-    chat.send(__import__("dialogs").Command("taal"))
+    chat.send(Command("taal"))
     chat.press("English")
     assert chat.last.effects == (SetLanguage("en"),)
     assert chat.state.step is Step.PROBLEM and "What is it about?" in chat.text
