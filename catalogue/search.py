@@ -163,6 +163,7 @@ class SearchIndex:
         self._zone: list[str] = []
         self._grid: dict[tuple[int, int], dict[str, _Bucket]] = defaultdict(dict)
         self._online: dict[str, list[int]] = defaultdict(list)
+        self._next_cache: dict[int, tuple[datetime, datetime]] = {}
         self._fit_cache: dict[tuple[Seeker, Problem, Relation | None], tuple[str, ...]] = {}
         for meeting in catalogue.meetings.values():
             if meeting.organisation_id not in catalogue.organisations:
@@ -396,10 +397,18 @@ class SearchIndex:
         return tuple(self._match(index, None, next_at) for next_at, index in page), total
 
     def _next_at(self, index: int, now: datetime, weekday: int | None) -> datetime | None:
+        """The next start, remembered: computed from `asked_at`, it holds for any `now`
+        between `asked_at` and that start, which is how a running bot's clock moves."""
         meeting = self._meetings[index]
-        if weekday is None:
-            return next_meeting_at(meeting, now)
-        return next_meeting_on_weekday(meeting, now, weekday)
+        if weekday is not None:
+            return next_meeting_on_weekday(meeting, now, weekday)
+        known = self._next_cache.get(index)
+        if known is not None and known[0] <= now <= known[1]:
+            return known[1]
+        found = next_meeting_at(meeting, now)
+        if found is not None:
+            self._next_cache[index] = (now, found)
+        return found
 
     def _match(self, index: int, origin: Place | None, next_at: datetime) -> Match:
         meeting = self._meetings[index]

@@ -306,3 +306,12 @@ def test_next_at_across_clock_change_stays_wall_clock() -> None:
     saturday = datetime(2027, 3, 27, 12, tzinfo=AMSTERDAM)
     (match,) = SearchIndex(cat).find(ALCOHOL, saturday).matches
     assert match.next_at.hour == 19 and match.next_at.utcoffset() == timedelta(hours=2)
+
+
+def test_same_index_later_moves_on_to_the_next_occurrence() -> None:
+    index = SearchIndex(catalogue(meeting("monday", rule="FREQ=WEEKLY;BYDAY=MO")))
+    (first,) = index.find(ALCOHOL, NOW).matches
+    (later,) = index.find(ALCOHOL, NOW.replace(hour=19, minute=31)).matches
+    (again,) = index.find(ALCOHOL, NOW.replace(hour=18)).matches
+    assert first.next_at == again.next_at == datetime(2026, 11, 23, 19, 30, tzinfo=AMSTERDAM)
+    assert later.next_at == datetime(2026, 11, 30, 19, 30, tzinfo=AMSTERDAM)
