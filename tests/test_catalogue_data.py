@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
 from catalogue.loading import (
@@ -189,8 +190,6 @@ def test_load_catalogue_adds_the_imports_of_the_data_directory(tmp_path: Path) -
     (tmp_path / "imports").mkdir()
     record = meeting_to_record(meeting)
     record["id"] = "aa-utrecht-imported"
-    import yaml
-
     (tmp_path / "imports" / "feed.yaml").write_text(
         yaml.safe_dump({"meetings": [record]}, allow_unicode=True), encoding="utf-8"
     )
