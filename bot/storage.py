@@ -238,7 +238,13 @@ class Storage:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """The connection for reads (no transaction of anyone else in between)."""
+        """The connection outside a transaction: for reads and single-statement writes.
+
+        Held exclusively like `transaction()`, so nobody else's transaction is
+        open on the shared connection in between. Each statement commits on its
+        own (autocommit), which for one statement is just as atomic and needs one
+        trip to aiosqlite's thread instead of three.
+        """
         async with self._lock:
             self._check_open()
             with _mapped("reading"):
@@ -255,13 +261,13 @@ class Storage:
     async def load_conversation(self, user_key: str) -> Conversation | None:
         """The stored conversation, or None for someone new (or forgotten)."""
         async with self.read() as db:
-            async with db.execute(
+            rows = await db.execute_fetchall(
                 "SELECT state_enc, language, updated_at FROM users WHERE user_key = ?",
                 (user_key,),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+            )
+            if not rows:
                 return None
+            row = next(iter(rows))
             state = self.secrets.unseal(row[0], _context("users.state", user_key))
             return Conversation(state.decode(), row[1], from_db_time(row[2]))
 
@@ -276,7 +282,8 @@ class Storage:
         """Store the state (sealed) and chat id (sealed); a None language keeps a stored one."""
         chat_id_enc = self.secrets.seal(str(chat_id).encode(), _context("users.chat_id", user_key))
         state_enc = self.secrets.seal(state_json.encode(), _context("users.state", user_key))
-        async with self.transaction() as db:
+        # One statement: atomic on its own, and one trip to the database thread.
+        async with self.read() as db:
             await db.execute(
                 """
                 INSERT INTO users (user_key, chat_id_enc, language, state_enc, updated_at)
@@ -292,7 +299,7 @@ class Storage:
 
     async def set_language(self, user_key: str, language: str, now: datetime) -> None:
         """Remember the user's language choice (a user not yet stored is left alone)."""
-        async with self.transaction() as db:
+        async with self.read() as db:
             await db.execute(
                 "UPDATE users SET language = ?, updated_at = ? WHERE user_key = ?",
                 (language, to_db_time(now), user_key),
@@ -301,12 +308,12 @@ class Storage:
     async def chat_id(self, user_key: str) -> int | None:
         """The chat to send to (for reminders), read back from its sealed copy."""
         async with self.read() as db:
-            async with db.execute(
+            rows = await db.execute_fetchall(
                 "SELECT chat_id_enc FROM users WHERE user_key = ?", (user_key,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
+            )
+            if not rows:
                 return None
+            row = next(iter(rows))
             return int(self.secrets.unseal(row[0], _context("users.chat_id", user_key)))
 
     async def forget_user(self, user_key: str) -> None:
