@@ -294,6 +294,7 @@ class FakeBotAPI:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
+        self.polls_waiting = 0  # getUpdates calls now waiting for an update
         self._chats: dict[int, _Chat] = {}
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
@@ -839,10 +840,17 @@ class FakeBotAPI:
             self._updates.popleft()
         if not self._updates and timeout_s > 0 and not self._stopping:
             assert self._changed is not None
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout_s):
-                    async with self._changed:
-                        await self._changed.wait_for(lambda: bool(self._updates) or self._stopping)
+            self.polls_waiting += 1
+            await self._notify()
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout_s):
+                        async with self._changed:
+                            await self._changed.wait_for(
+                                lambda: bool(self._updates) or self._stopping
+                            )
+            finally:
+                self.polls_waiting -= 1
         return [u for u in self._updates if u["update_id"] >= offset][:limit]
 
     def _bot_message(
