@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
 
@@ -130,7 +130,8 @@ class Meeting:
         """How long a meeting lasts; 90 minutes when the data does not say."""
         if self.end is None:
             return timedelta(minutes=90)
-        minutes = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        end_minutes = self.end.hour * 60 + self.end.minute
+        minutes = end_minutes - (self.start.hour * 60 + self.start.minute)
         return timedelta(minutes=minutes if minutes > 0 else minutes + 24 * 60)
 
 
