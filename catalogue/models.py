@@ -11,10 +11,10 @@ data, not code, so they live in the data files in both languages as a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from types import MappingProxyType
-from collections.abc import Mapping
 
 from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
 
