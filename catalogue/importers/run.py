@@ -33,7 +33,14 @@ from catalogue.importers.store import (
     render_import_file,
     write_atomically,
 )
-from catalogue.loading import load_catalogue, meeting_from_record, meeting_to_record
+from catalogue.loading import (
+    bundled_files,
+    import_files,
+    load_catalogue,
+    load_files,
+    meeting_from_record,
+    meeting_to_record,
+)
 from catalogue.models import Catalogue, Meeting, Source
 
 
@@ -106,21 +113,23 @@ def import_feed(
     Raises:
         FeedImportError: the feed cannot be read, the organisation is unknown,
             or the result would not load (then nothing is changed).
-        DataFilesError: the catalogue is already broken before this import.
+        DataFilesError: the catalogue (apart from this feed's own file) is already broken.
     """
     feed_format = FeedFormat(feed_format)
     feed_path, data_dir = Path(feed_path), Path(data_dir)
-    catalogue = load_catalogue(data_dir, today=today)
+    slug = slugify(source_name or feed_path.stem)
+    if not slug:
+        raise FeedImportError(f"{feed_path}: give --source-name: the file name makes no id")
+    target = import_path(data_dir, feed_format.value, slug)
+    # Everything but this feed's own file, which is read (fast) and merged below.
+    others = [path for path in import_files(data_dir) if path.resolve() != target.resolve()]
+    catalogue = load_files([*bundled_files(), *others], today=today)
     organisation_id = organisation_id or feed_format.default_organisation
     if organisation_id and organisation_id not in catalogue.organisations:
         raise FeedImportError(
             f"organisation {organisation_id!r} is not in organisations.yaml "
             f"(expected one of: {', '.join(sorted(catalogue.organisations))})"
         )
-    slug = slugify(source_name or feed_path.stem)
-    if not slug:
-        raise FeedImportError(f"{feed_path}: give --source-name: the file name makes no id")
-    target = import_path(data_dir, feed_format.value, slug)
     earlier = read_import_file(target)
     ctx = FeedContext(
         file=feed_path.name,
@@ -132,9 +141,7 @@ def import_feed(
         locator=locator or Locator(),
     )
     parsed = feed_format.parse(feed_path, ctx)
-    own_ids = {r["id"] for r in earlier.records}
-    others = {mid for mid in catalogue.meetings if mid not in own_ids}
-    meetings, rejected = _checked(parsed, catalogue, others, str(target))
+    meetings, rejected = _checked(parsed, catalogue, set(catalogue.meetings), str(target))
     skipped = (*parsed.skipped, *rejected)
     active_before = [r for r in earlier.records if "retired_on" not in r]
     if not meetings and active_before:

@@ -74,7 +74,7 @@ def read_import_file(path: Path) -> ImportFile:
     if not path.exists():
         return ImportFile(None, ())
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise FeedImportError(f"{path}: the earlier import cannot be read ({error})") from None
     records = data.get("meetings") if isinstance(data, dict) else None
@@ -159,7 +159,11 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml when installed (ten times faster on a feed of thousands of meetings).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Safe YAML that quotes times ("07:30"), so no YAML reader takes them for numbers.
 
     No anchors and aliases (``&id001``): each record reads on its own.
