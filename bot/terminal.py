@@ -16,7 +16,7 @@ a map pin as a ``📍`` line with address and coordinates, and a file as the
 path it was written to (``<data_dir>/terminal/``).
 
 The loop is asyncio: stdin is read by a daemon thread that feeds a queue, so
-other tasks (due reminders, added later) can print while it waits. End of
+due reminders and check-ins (`bot.reminders`) print while it waits. End of
 input or Ctrl-C ends it cleanly (exit code 0).
 """
 
@@ -28,7 +28,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -43,7 +43,12 @@ TERMINAL_CHAT_ID = 1
 """The one local chat the terminal speaks for (a real Telegram chat id is never this small)."""
 
 BACKGROUND: list[Callable[[Terminal], Awaitable[None]]] = []
-"""Tasks run alongside the input loop (e.g. printing due reminders); cancelled at the end."""
+"""Extra tasks run alongside the input loop; cancelled at the end of input.
+
+Each is called with the `Terminal` before the first turn (so it can register
+effect handlers on ``terminal.runner``) and returns the coroutine to run.
+The reminders are wired in by `run_terminal` itself.
+"""
 
 LOCATION_USAGE = "usage: /location LAT LON   (e.g. /location 52.0907 5.1214)"
 
@@ -185,6 +190,8 @@ async def run_terminal(
     out: TextIO | None = None,
 ) -> int:
     """Run the conversation on stdin/stdout until end of input; returns the exit code."""
+    from bot.clinics.hooks import install as install_clinics
+    from bot.reminders.channels import attach_terminal as attach_reminders
     from bot.secrets import load_secrets
     from bot.storage import Storage
     from catalogue.loading import load_catalogue
@@ -198,10 +205,15 @@ async def run_terminal(
     try:
         bot_link = f"https://t.me/{config.bot_username}" if config.bot_username else ""
         runner = TurnRunner(storage, catalogue, places, SearchIndex(catalogue), bot_link=bot_link)
+        install_clinics(runner)  # counts CountMetric effects, as on Telegram
         terminal = Terminal(
             runner, out or sys.stdout, config.data_dir / "terminal", language_hint=language_hint
         )
-        background = [asyncio.create_task(task(terminal)) for task in BACKGROUND]
+        # The same promise as on Telegram: nothing idle for IDLE_DAYS is kept.
+        await storage.purge_idle(terminal.clock() - timedelta(days=config.idle_days))
+        # Due reminders and check-ins print when they fire (bot.reminders).
+        tasks = (attach_reminders, *BACKGROUND)
+        background = [asyncio.create_task(task(terminal)) for task in tasks]
         try:
             await terminal.run(stdin_lines(stdin or sys.stdin))
         finally:

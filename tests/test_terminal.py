@@ -143,3 +143,11 @@ def test_a_screen_prints_text_numbered_buttons_and_extras(tmp_path: Path):
     assert "📍 AA Utrecht, Oudegracht 1, Utrecht (52.10000, 5.10000)" in text
     assert (tmp_path / "evil.ics").read_bytes() == b"BEGIN:VCALENDAR"  # no path escapes
     assert terminal.choices.events[3] == TextSent("Online")
+
+
+def test_a_reminder_set_in_the_terminal_is_kept(tmp_path: Path):
+    # Result 2 → Herinner me → Twee uur ervoor → Alleen de volgende keer → Ja, graag
+    done = run_bot(tmp_path, "1", "1", "Utrecht", "2", "2", "2", "1", "1", "/herinneringen")
+    assert done.returncode == 0, done.stderr
+    listing = done.stdout.split("Je herinneringen:", 1)[1]
+    assert listing.lstrip().startswith("1. ") and "[1] Stop 1" in listing
