@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -91,21 +91,26 @@ def attach_telegram(
     return service, trigger
 
 
-async def attach_terminal(
+def attach_terminal(
     terminal: Any,
     *,
     clock: Callable[[], datetime] | None = None,
     every_s: float = 30.0,
-) -> None:
-    """Run alongside the terminal loop: wire the reminders in, then print them when due.
+) -> Awaitable[None]:
+    """For `bot.terminal.BACKGROUND`: wire the reminders in now, print them when due.
 
-    Meant for `bot.terminal.BACKGROUND`; runs until cancelled at the end of input.
+    The effect handlers and context are registered at once (before the first turn); the
+    returned coroutine then sends what is due every `every_s` seconds until cancelled.
     """
     runner = terminal.runner
     now = clock or terminal.clock
     service = ReminderService(runner.storage, runner.catalogue, TerminalSender(terminal))
     service.register(runner)
-    await service.start(now())
-    while True:
-        await service.run_due(now())
-        await asyncio.sleep(every_s)
+
+    async def loop() -> None:
+        await service.start(now())
+        while True:
+            await service.run_due(now())
+            await asyncio.sleep(every_s)
+
+    return loop()

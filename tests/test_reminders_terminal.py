@@ -1,0 +1,54 @@
+"""In the terminal, a reminder set in the conversation prints when it is due."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from conftest import Clock, _catalogue_and_indexes
+
+from bot.reminders.channels import attach_terminal
+from bot.secrets import Secrets
+from bot.storage import Storage
+from bot.terminal import Terminal, parse_input
+from bot.turns import TurnRunner
+from dialogs.events import ButtonPressed, Command, TextSent
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
+    catalogue, places, search = _catalogue_and_indexes()
+    storage = await Storage.open(tmp_path / "bot.sqlite3", Secrets.from_master_key(os.urandom(32)))
+    clock = Clock()
+    out = io.StringIO()
+    terminal = Terminal(
+        TurnRunner(storage, catalogue, places, search), out, tmp_path, clock=clock.now
+    )
+    background = asyncio.ensure_future(attach_terminal(terminal, every_s=0.01))
+    try:
+        await terminal.send(Command("start"))
+        await terminal.send(ButtonPressed("who:self"))
+        await terminal.send(ButtonPressed("prob:alcohol"))
+        await terminal.send(TextSent("Utrecht"))
+        lines = out.getvalue().splitlines()
+        label = next(line for line in lines if line.startswith("[") and "Utrecht Centrum" in line)
+        number = label.split("]")[0].lstrip("[")  # typed, as a person would
+        await terminal.send(parse_input(number, terminal.choices))
+        for action in ("mt:remind", "rw:2h", "rr:once", "rc:yes"):
+            await terminal.send(ButtonPressed(action))
+        assert "⏰" not in out.getvalue()
+
+        clock.set(datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
+        async with asyncio.timeout(10):
+            while "⏰ Herinnering: AA Utrecht Centrum" not in out.getvalue():
+                await asyncio.sleep(0.01)
+        assert "[1] Ik ga" in out.getvalue().split("⏰")[-1]  # its buttons are numbered choices
+    finally:
+        background.cancel()
+        await asyncio.gather(background, return_exceptions=True)
+        await storage.close()
