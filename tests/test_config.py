@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, ConfigError, Environment
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_empty_environment_gives_a_terminal_development_config():
@@ -99,3 +104,39 @@ def test_all_problems_are_listed_together():
 def test_webhook_secret_must_be_what_telegram_accepts():
     with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):
         Config.from_env({"WEBHOOK_URL": "https://x.example.org", "WEBHOOK_SECRET": "no spaces!"})
+
+
+def _python_m_bot(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZELFHULP"))}
+    clean.update(ZELFHULPWIJZER_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input="",
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_production_without_key_refuses_to_start_with_a_clear_message(tmp_path: Path):
+    done = _python_m_bot(tmp_path, ZELFHULPWIJZER_ENV="production", TELEGRAM_BOT_TOKEN="1:x")
+    assert done.returncode == 2
+    assert "ZELFHULPWIJZER_SECRET_KEY is not set" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "secret.key").exists()
+    assert not (tmp_path / "zelfhulpwijzer.sqlite3").exists()
+
+
+def test_bad_configuration_exits_2_listing_the_problems(tmp_path: Path):
+    done = _python_m_bot(tmp_path, PORT="eighty", ZELFHULPWIJZER_ENV="staging")
+    assert done.returncode == 2
+    assert "PORT" in done.stderr and "ZELFHULPWIJZER_ENV" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_help_names_the_subcommands(tmp_path: Path):
+    done = _python_m_bot(tmp_path, "--help")
+    assert done.returncode == 0
+    assert "terminal" in done.stdout and "clinic" in done.stdout
