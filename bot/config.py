@@ -28,6 +28,9 @@ BOT_USERNAME (asked from Telegram)    Username for ``t.me`` links where Telegram
 LOG_LEVEL (INFO)                      DEBUG, INFO, WARNING, ERROR or CRITICAL.
 IDLE_DAYS (90)                        Days without activity (and no pending reminder) after
                                       which everything of a user is purged.
+ZELFHULPWIJZER_FAKE_NOW (unset)       Tests only: the bot's clock starts at this ISO 8601
+                                      instant (with UTC offset) and runs on from there, e.g. for
+                                      a crash test in a subprocess. Refused in production.
 
 The token and the secret key are kept out of `repr` so that a logged or
 printed `Config` cannot leak them.
@@ -36,8 +39,10 @@ printed `Config` cannot leak them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -83,6 +88,14 @@ class Config:
     bot_username: str | None = None
     log_level: str = "INFO"
     idle_days: int = 90
+    fake_now: datetime | None = None
+
+    def clock(self) -> Callable[[], datetime]:
+        """The bot's "now": real UTC time, or from `fake_now` on at real speed (tests only)."""
+        if self.fake_now is None:
+            return lambda: datetime.now(UTC)
+        start_at, started_s = self.fake_now, time.monotonic()
+        return lambda: start_at + timedelta(seconds=time.monotonic() - started_s)
 
     @property
     def is_production(self) -> bool:
@@ -164,6 +177,19 @@ class Config:
         if log_level not in LOG_LEVELS:
             problems.append(f"LOG_LEVEL={log_level!r}: expected one of {', '.join(LOG_LEVELS)}")
 
+        fake_now = None
+        if (raw := env.get("ZELFHULPWIJZER_FAKE_NOW")) is not None:
+            try:
+                fake_now = datetime.fromisoformat(raw)
+            except ValueError:
+                fake_now = None
+            if fake_now is None or fake_now.tzinfo is None:
+                problems.append(
+                    "ZELFHULPWIJZER_FAKE_NOW: expected an ISO 8601 instant with a UTC offset"
+                )
+            elif environment is Environment.PRODUCTION:
+                problems.append("ZELFHULPWIJZER_FAKE_NOW: not allowed in production")
+
         if problems:
             raise ConfigError(problems)
         return cls(
@@ -180,6 +206,7 @@ class Config:
             bot_username=bot_username,
             log_level=log_level,
             idle_days=idle_days,
+            fake_now=fake_now,
         )
 
 
