@@ -37,7 +37,7 @@ import traceback
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -627,7 +627,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
             SearchIndex(catalogue),
             bot_link=bot_link,
         )
-        deps = TelegramDeps(runner)
+        deps = TelegramDeps(runner, now=config.clock())
         application = build_application(config, deps)
         attach_services(application, deps, storage, catalogue, config)
         async with running(application, webhook=config if config.webhook_url else None):
@@ -640,9 +640,6 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
     return 0
 
 
-PURGE_EVERY = timedelta(days=1)
-
-
 def attach_services(
     application: Application[Any, Any, Any, Any, Any, Any],
     deps: TelegramDeps,
@@ -653,29 +650,20 @@ def attach_services(
     """Wire in what runs beside the dialogue: reminders, clinic counters and ``/stats``, purge.
 
     The daily purge deletes everything of people idle for ``IDLE_DAYS`` with
-    no reminder pending (`Storage.purge_idle`); it runs a minute after start
+    no reminder pending (`bot.housekeeping`); it runs a minute after start
     and then once a day.
     """
     from bot.clinics.hooks import install as install_clinics
     from bot.clinics.hooks import stats_command
+    from bot.housekeeping import schedule_daily_purge
     from bot.reminders.channels import attach_telegram
 
     attach_telegram(application, deps, storage, catalogue)
     install_clinics(deps.runner)  # type: ignore[arg-type]  # counts CountMetric effects
     deps.commands["stats"] = stats_command(storage, config.admin_chat_ids)
 
-    async def purge(context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            purged = await storage.purge_idle(deps.now() - timedelta(days=config.idle_days))
-        except Exception as error:  # tomorrow is another chance
-            log.error("the idle purge failed: %s", type(error).__name__)
-            return
-        log.info("idle purge: %d people's data deleted", purged)
-
     assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        purge, interval=PURGE_EVERY, first=timedelta(minutes=1), name="purge-idle"
-    )
+    schedule_daily_purge(application.job_queue, storage, deps.now, config.idle_days)
 
 
 def run(config: Config) -> int:
