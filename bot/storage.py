@@ -31,6 +31,7 @@ values with `Storage.secrets`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
@@ -52,6 +53,9 @@ __all__ = [
     "from_db_time",
     "to_db_time",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 class StorageError(Exception):
@@ -259,17 +263,26 @@ class Storage:
         return self.secrets.user_key(chat_id)
 
     async def load_conversation(self, user_key: str) -> Conversation | None:
-        """The stored conversation, or None for someone new (or forgotten)."""
+        """The stored conversation, or None for someone new (or forgotten).
+
+        A state that no longer decrypts (a damaged or tampered row) is treated
+        as absent and logged: the next save replaces it, so the person starts
+        afresh instead of meeting an error on every message.
+        """
         async with self.read() as db:
             rows = await db.execute_fetchall(
                 "SELECT state_enc, language, updated_at FROM users WHERE user_key = ?",
                 (user_key,),
             )
-            if not rows:
-                return None
-            row = next(iter(rows))
+        if not rows:
+            return None
+        row = next(iter(rows))
+        try:
             state = self.secrets.unseal(row[0], _context("users.state", user_key))
-            return Conversation(state.decode(), row[1], from_db_time(row[2]))
+        except UnsealError:
+            log.warning("a stored conversation does not decrypt; starting it afresh")
+            return None
+        return Conversation(state.decode(), row[1], from_db_time(row[2]))
 
     async def save_conversation(
         self,

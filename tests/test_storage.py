@@ -82,8 +82,21 @@ async def test_sealed_value_moved_to_another_row_does_not_decrypt(tmp_path: Path
             " WHERE user_key = ?",
             (victim, other),
         )
+    # The copied state does not decrypt in its new row: that conversation starts afresh
+    # (and the next save heals the row) rather than failing on every message.
+    assert await storage.load_conversation(other) is None
+    await storage.save_conversation(other, 2222, "{}", None, NOW)
+    loaded = await storage.load_conversation(other)
+    assert loaded is not None and loaded.state_json == "{}"
+    # A sealed chat id is only ever read back where it was written.
+    async with storage.transaction() as db:
+        await db.execute(
+            "UPDATE users SET chat_id_enc = (SELECT chat_id_enc FROM users WHERE user_key = ?)"
+            " WHERE user_key = ?",
+            (victim, other),
+        )
     with pytest.raises(StorageError, match="decrypt"):
-        await storage.load_conversation(other)
+        await storage.chat_id(other)
     await storage.close()
 
 
