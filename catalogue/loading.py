@@ -232,11 +232,13 @@ def source_to_record(source: Source) -> dict[str, Any]:
 # --------------------------------------------------------------------------- YAML reading
 
 
-class _YamlLoader(yaml.SafeLoader):
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """A safe loader that refuses duplicate keys and never reads ``19:30`` as a number.
 
     YAML 1.1 reads an unquoted 19:30 as 1170 (base 60); here it stays the
-    text "19:30", so a forgotten pair of quotes does no harm.
+    text "19:30", so a forgotten pair of quotes does no harm. It parses with
+    libyaml where PyYAML was built with it: imported feeds of thousands of
+    meetings load about ten times faster than with the pure-Python parser.
     """
 
 
