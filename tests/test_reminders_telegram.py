@@ -425,3 +425,31 @@ async def test_never_more_than_one_checkin_a_week(bot) -> None:
     await attend(bot)
     await run_at(bot, datetime(2026, 11, 26, 12, 0, tzinfo=AMS))
     assert len(checkins_to(bot, CHAT)) == 1
+
+
+async def test_an_english_speaker_gets_the_reminder_in_english(bot) -> None:
+    await bot.say(CHAT, "/start", language_code="en")
+    await bot.press(CHAT, "For myself", language_code="en")
+    await bot.press(CHAT, "Alcohol", language_code="en")
+    reply = await bot.say(CHAT, "Utrecht", language_code="en")
+    first = next(label for label in reply.buttons if "AA Utrecht Centrum" in label)
+    await bot.press(CHAT, first, language_code="en")
+    for label in ("Remind me", "Two hours before", "Just the next time", "Yes, please"):
+        await bot.press(CHAT, label, language_code="en")
+
+    await run_at(bot, datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
+
+    [message] = [c for c in bot.api.sent_to(CHAT) if c.text.startswith("⏰ Reminder")]
+    assert "Tuesday 24 November, 19:30" in message.text
+    assert message.button_labels[:2] == ["I'm going", "I can't make it"]
+
+
+async def test_cannot_make_it_to_a_one_off_offers_the_time_after(bot) -> None:
+    await remind(bot, CHAT, UTRECHT_TUESDAY)
+    await run_at(bot, datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
+    reply = await bot.press(CHAT, "Ik kan niet")
+    await bot.press(CHAT, "Herinner me aan de keer daarna")
+    assert "de keer daarna" in reply.buttons[0]
+
+    await run_at(bot, datetime(2026, 12, 1, 17, 30, tzinfo=AMS))
+    assert [m.text.count("dinsdag 1 december") for m in reminders_to(bot, CHAT)] == [0, 1]

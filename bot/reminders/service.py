@@ -260,8 +260,12 @@ class ReminderService:
         """Wire this service into a `bot.turns.TurnRunner`: effect handlers and context."""
 
         async def on_set(effect: SetReminder, scope: Any) -> None:
-            state = await self._clinic_of(scope.user_key)
-            await self.set_reminder(scope.user_key, effect, state, scope.now)
+            clinic_id = await self._clinic_of(scope.user_key)
+            if await self.store.language(scope.user_key) is None:
+                # Reminders speak the language of the conversation that set them, also when
+                # it only came from Telegram's language setting (a turn's hint, not stored).
+                await self.storage.set_language(scope.user_key, scope.language, scope.now)
+            await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
 
         async def on_cancel(effect: CancelReminder, scope: Any) -> None:
             await self.cancel(scope.user_key, effect.reminder_id)
