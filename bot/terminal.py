@@ -207,7 +207,11 @@ async def run_terminal(
         runner = TurnRunner(storage, catalogue, places, SearchIndex(catalogue), bot_link=bot_link)
         install_clinics(runner)  # counts CountMetric effects, as on Telegram
         terminal = Terminal(
-            runner, out or sys.stdout, config.data_dir / "terminal", language_hint=language_hint
+            runner,
+            out or sys.stdout,
+            config.data_dir / "terminal",
+            language_hint=language_hint,
+            clock=config.clock(),
         )
         # The same promise as on Telegram: nothing idle for IDLE_DAYS is kept.
         await storage.purge_idle(terminal.clock() - timedelta(days=config.idle_days))

@@ -140,3 +140,38 @@ def test_help_names_the_subcommands(tmp_path: Path):
     done = _python_m_bot(tmp_path, "--help")
     assert done.returncode == 0
     assert "terminal" in done.stdout and "clinic" in done.stdout
+
+
+def test_fake_now_is_for_tests_only():
+    config = Config.from_env({"ZELFHULPWIJZER_FAKE_NOW": "2026-11-23T18:00:00+01:00"})
+    assert config.clock()().isoformat().startswith("2026-11-23T18:00:0")
+    with pytest.raises(ConfigError, match="not allowed in production"):
+        Config.from_env(
+            {
+                "ZELFHULPWIJZER_FAKE_NOW": "2026-11-23T18:00:00+01:00",
+                "ZELFHULPWIJZER_ENV": "production",
+            }
+        )
+    with pytest.raises(ConfigError, match="UTC offset"):
+        Config.from_env({"ZELFHULPWIJZER_FAKE_NOW": "2026-11-23T18:00:00"})
+
+
+def test_the_terminal_runs_on_the_fake_clock(tmp_path: Path):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZELFHULP"))}
+    clean.update(
+        ZELFHULPWIJZER_DATA_DIR=str(tmp_path),
+        ZELFHULPWIJZER_FAKE_NOW="2027-03-01T09:00:00+01:00",
+        PYTHONPATH=str(ROOT),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="1\n1\nUtrecht\n",
+        capture_output=True,
+        text=True,
+        env=clean,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    # The next meetings are those after the fake "now" (early March 2027).
+    assert " maart, " in done.stdout and " november, " not in done.stdout
