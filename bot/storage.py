@@ -210,6 +210,9 @@ class Storage:
                 # cut can lose the last commits, never corrupt the file.
                 await db.execute("PRAGMA synchronous = NORMAL")
                 await db.execute("PRAGMA foreign_keys = ON")
+                # Deleted rows (/vergeet, purge) are overwritten with zeros, not left in
+                # free pages; not every SQLite build has this on by default.
+                await db.execute("PRAGMA secure_delete = ON")
                 await db.execute("PRAGMA busy_timeout = 5000")
                 await _migrate(db)
             except BaseException:
