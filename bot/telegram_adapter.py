@@ -32,13 +32,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-import time
 import traceback
-from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, Protocol
 
 from telegram import BotCommand, LinkPreviewOptions, Message, Update
@@ -56,6 +53,7 @@ from telegram.ext import (
 )
 
 from bot.config import Config
+from bot.flood import SLOW_DOWN, Admission, FloodGate
 from bot.storage import Storage
 from bot.telegram_render import ChatView, send_screens
 from catalogue.models import Catalogue
@@ -118,60 +116,6 @@ CommandHook = Callable[[int, str, datetime], Awaitable[Sequence[Screen] | None]]
 def utc_now() -> datetime:
     """The real clock (tests pass their own)."""
     return datetime.now(UTC)
-
-
-SLOW_DOWN = N_(
-    "Rustig aan, ik kan je even niet bijhouden. Wacht een paar seconden en probeer het dan opnieuw."
-)
-
-
-class Admission(StrEnum):
-    """What the flood gate says about one update."""
-
-    ADMIT = "admit"
-    WARN = "warn"  # the first update over the limit: answer "slow down" once
-    DROP = "drop"
-
-
-@dataclass(slots=True)
-class FloodGate:
-    """Per-chat flood control: at most `max_updates` updates in `window_s` seconds.
-
-    A burst over the limit gets one "slow down" and the rest is dropped until
-    the chat's rate falls under the limit again. Every arrival counts, dropped
-    ones too, so steady hammering stays dropped. Only this chat is slowed
-    down; nothing is kept but arrival times, in memory.
-    """
-
-    max_updates: int = 20
-    window_s: float = 10.0
-    clock: Callable[[], float] = time.monotonic
-    _arrivals: dict[int, deque[float]] = field(default_factory=dict)
-    _warned: set[int] = field(default_factory=set)
-
-    def admit(self, chat_id: int) -> Admission:
-        now_s = self.clock()
-        arrivals = self._arrivals.get(chat_id)
-        if arrivals is None:
-            if len(self._arrivals) > 10_000:
-                self._forget_quiet_chats(now_s)
-            arrivals = self._arrivals[chat_id] = deque()
-        while arrivals and arrivals[0] <= now_s - self.window_s:
-            arrivals.popleft()
-        arrivals.append(now_s)
-        if len(arrivals) <= self.max_updates:
-            self._warned.discard(chat_id)
-            return Admission.ADMIT
-        if chat_id in self._warned:
-            return Admission.DROP
-        self._warned.add(chat_id)
-        return Admission.WARN
-
-    def _forget_quiet_chats(self, now_s: float) -> None:
-        for chat_id, arrivals in list(self._arrivals.items()):
-            if not arrivals or arrivals[-1] <= now_s - self.window_s:
-                del self._arrivals[chat_id]
-                self._warned.discard(chat_id)
 
 
 @dataclass(slots=True)

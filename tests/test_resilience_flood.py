@@ -1,6 +1,6 @@
 """Per-chat flood control, end to end and in memory.
 
-The gate (`bot.telegram_adapter.FloodGate`) sits in the adapter before the
+The gate (`bot.flood.FloodGate`) sits in the adapter before the
 turn runs: more than 20 updates in 10 seconds from one chat get one "slow down"
 (in the chat's language) and the rest is dropped until the rate falls; other
 chats are neither slowed down nor affected.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from conftest import BotHarness
 
-from bot.telegram_adapter import Admission, FloodGate
+from bot.flood import Admission, FloodGate
 
 FLOODER = 7_860_000_001
 OTHER = 7_860_000_002
@@ -62,5 +62,11 @@ def test_memory_stays_bounded_with_many_chats() -> None:
     for n in range(60_000):
         now[0] = n / 100
         gate.admit(1_000_000_000 + n)
-    assert len(gate._arrivals) <= 10_001
-    assert len(gate._warned) == 0
+    assert len(gate) <= 1_001  # the chats of the last ten seconds
+
+
+def test_the_table_is_capped_even_when_all_chats_are_busy() -> None:
+    gate = FloodGate(max_updates=20, window_s=10, clock=lambda: 0.0, max_chats=1_000)
+    for n in range(5_000):
+        gate.admit(n)
+    assert len(gate) == 1_000
