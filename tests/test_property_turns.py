@@ -206,8 +206,15 @@ async def conversation(data: st.DataObject, telegram_language: str | None) -> No
                     screens = []
                     continue
                 assert not isinstance(event, str)
+                before = await bot.runner.language_of(CHAT, telegram_language)
                 screens = await bot.runner.handle(CHAT, event, telegram_language, now)
-                language = await bot.runner.language_of(CHAT, telegram_language)
+                assert bot.storage is not None
+                forgotten = await bot.storage.load_conversation(bot.storage.user_key(CHAT)) is None
+                # The turn's language: the one chosen now, or, if this turn forgot the person
+                # ("everything is deleted"), the one they were spoken to in until then.
+                language = (
+                    before if forgotten else await bot.runner.language_of(CHAT, telegram_language)
+                )
                 assert screens, event
                 assert all(s.text.strip() for s in screens), event
                 assert apology_screen(language).text not in [s.text for s in screens], event
