@@ -33,6 +33,7 @@ import contextlib
 import logging
 import signal
 import traceback
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -98,6 +99,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 MENU_LANGUAGES = ("nl", "en")  # nl is also the default menu (no language_code)
 
+MAX_VIEWS = 10_000  # chats whose latest menu is remembered for editing in place
+
 
 class TurnHandler(Protocol):
     """What the adapter needs of `bot.turns.TurnRunner`."""
@@ -139,15 +142,23 @@ class TelegramDeps:
     on_stop: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]] = field(
         default_factory=list
     )
-    views: dict[int, ChatView] = field(default_factory=dict)
+    views: OrderedDict[int, ChatView] = field(default_factory=OrderedDict)
     flood: FloodGate = field(default_factory=FloodGate)
     commands: dict[str, CommandHook] = field(default_factory=dict)
 
     def view(self, chat_id: int) -> ChatView:
-        """What this chat sees now (memory only; see `bot.telegram_render`)."""
+        """What this chat sees now (memory only; see `bot.telegram_render`).
+
+        Bounded to the `MAX_VIEWS` most recently active chats: a forgotten view
+        only means the next screen arrives as a new message instead of an edit.
+        """
         view = self.views.get(chat_id)
         if view is None:
             view = self.views[chat_id] = ChatView()
+            while len(self.views) > MAX_VIEWS:
+                self.views.popitem(last=False)
+        else:
+            self.views.move_to_end(chat_id)
         return view
 
 
