@@ -19,7 +19,7 @@ from typing import TextIO
 
 __all__ = ["QUIET_LOGGERS", "RedactingFilter", "setup_logging"]
 
-QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio")
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio", "tornado")
 _LONG_DIGITS = re.compile(r"(?<![\d.])-?\d{7,}(?![\d.])")
 _TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
