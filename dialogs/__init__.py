@@ -6,7 +6,7 @@ save `turn.state` (`state_to_json`), send `turn.screens`, carry out
 `turn.effects`.
 """
 
-from dialogs.context import ReminderView, TurnContext
+from dialogs.context import Places, ReminderView, Search, TurnContext
 from dialogs.conversation import COMMAND_ALIASES, advance
 from dialogs.crisis import is_crisis
 from dialogs.deeplink import Preselection, decode_payload, encode_payload
@@ -39,9 +39,11 @@ __all__ = [
     "ForgetUser",
     "LocationShared",
     "Metric",
+    "Places",
     "Preselection",
     "ReminderView",
     "Screen",
+    "Search",
     "SetLanguage",
     "SetReminder",
     "Step",
