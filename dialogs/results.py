@@ -15,6 +15,7 @@ from catalogue.kinds import Attribute, Country, Seeker
 from catalogue.models import Meeting, Organisation
 from catalogue.places import Place
 from catalogue.recurrence import next_meeting_at
+from catalogue.reminder_times import pick_occurrence, reminder_due_at
 from catalogue.search import Filters, Match, Query, SearchResult
 from dialogs.actions import GLOBAL, action
 from dialogs.calendar import meeting_ics
@@ -25,8 +26,6 @@ from dialogs.screens import join, with_hint
 from dialogs.state import DialogState, Step
 
 PAGE_SIZE = 5
-EVENING_BEFORE_MINUTES = 24 * 60  # same wall-clock time the day before (bot.reminders agrees)
-TWO_HOURS_BEFORE_MINUTES = 120
 
 
 def origin_of(state: DialogState, ctx: TurnContext) -> Place | None:
@@ -467,32 +466,16 @@ def remind_repeat_screen(ctx: TurnContext, hint: str | None = None) -> Screen:
     return with_hint(screen, hint)
 
 
-def reminder_at(occurrence_at: datetime, offset_minutes: int) -> datetime:
-    """When a reminder goes out: whole days on the wall clock, the rest in real minutes.
-
-    The same rule as `bot.reminders.schedule.reminder_due_at`, so the times
-    confirmed here are the times the reminders arrive.
-    """
-    days, minutes = divmod(offset_minutes, 24 * 60)
-    zone = occurrence_at.tzinfo
-    wall = (occurrence_at - timedelta(days=days)).replace(tzinfo=None)
-    local = wall.replace(tzinfo=zone, fold=0)
-    return (local.astimezone(zone) - timedelta(minutes=minutes)).astimezone(zone)
-
-
 def reminder_occurrence(
     meeting: Meeting, offsets_minutes: tuple[int, ...], ctx: TurnContext
 ) -> datetime | None:
     """The first occurrence for which at least one reminder is still ahead of now."""
+    occurrences: list[datetime] = []
     after = ctx.now
-    for _ in range(3):
-        occurrence = next_meeting_at(meeting, after)
-        if occurrence is None:
-            return None
-        if any(reminder_at(occurrence, m) > ctx.now for m in offsets_minutes):
-            return occurrence
+    while len(occurrences) < 3 and (occurrence := next_meeting_at(meeting, after)) is not None:
+        occurrences.append(occurrence)
         after = occurrence + timedelta(minutes=1)
-    return None
+    return pick_occurrence(occurrences, offsets_minutes, ctx.now)
 
 
 def remind_confirm_screen(
@@ -512,7 +495,7 @@ def remind_confirm_screen(
             ),
             None,
         )
-    planned = (reminder_at(occurrence, m) for m in state.remind_offsets)
+    planned = (reminder_due_at(occurrence, m) for m in state.remind_offsets)
     times = sorted(t for t in planned if t > ctx.now)
     lines = "\n".join(f"• {meeting_time(t, ctx.language)}" for t in times)
     text = join(

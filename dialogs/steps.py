@@ -18,15 +18,14 @@ from dataclasses import replace
 from catalogue.kinds import Problem, Relation, Seeker
 from catalogue.models import Meeting, Organisation
 from catalogue.places import Place
+from catalogue.reminder_times import TWO_HOURS_BEFORE_MINUTES, evening_before_minutes
 from dialogs import understanding as words
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import TurnContext
 from dialogs.effects import CountMetric, Effect, Metric, SetReminder
 from dialogs.events import ButtonPressed, Event, LocationShared, TextSent
 from dialogs.results import (
-    EVENING_BEFORE_MINUTES,
     PAGE_SIZE,
-    TWO_HOURS_BEFORE_MINUTES,
     calendar_screen,
     filters_screen,
     meeting_buttons,
@@ -483,10 +482,11 @@ def on_remind_when(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
             verb = parse_action(text)[1]
         case TextSent(text):
             verb = _when_from_text(text)
+    evening = evening_before_minutes(meeting.start)
     offsets = {
-        "evening": (EVENING_BEFORE_MINUTES,),
+        "evening": (evening,),
         "2h": (TWO_HOURS_BEFORE_MINUTES,),
-        "both": (EVENING_BEFORE_MINUTES, TWO_HOURS_BEFORE_MINUTES),
+        "both": (evening, TWO_HOURS_BEFORE_MINUTES),
     }.get(verb)
     if verb == "back":
         screen = meeting_screen(meeting, organisation, ctx)

@@ -77,12 +77,12 @@ def test_myself_alcohol_utrecht_to_a_meeting_page_calendar_reminder_and_share():
     assert chat.state.step is Step.REMIND_WHEN
     chat.press("Allebei")
     chat.press("Elke keer")
-    assert "maandag 23 november, 19:30" in chat.text  # the evening before
+    assert "maandag 23 november, 19:00" in chat.text  # the evening before, at 19:00
     assert "dinsdag 24 november, 17:30" in chat.text  # two hours before
     chat.press("Ja, graag")
     (effect,) = chat.last.effects
     assert effect == SetReminder(
-        "aa-utrecht-dinsdag", (1440, 120), True, datetime(2026, 11, 24, 19, 30, tzinfo=NOW.tzinfo)
+        "aa-utrecht-dinsdag", (1470, 120), True, datetime(2026, 11, 24, 19, 30, tzinfo=NOW.tzinfo)
     )
     assert chat.state.step is Step.MEETING
 

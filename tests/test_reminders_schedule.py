@@ -16,9 +16,8 @@ from bot.reminders.schedule import (
     decide,
     end_of_quiet,
     is_quiet,
-    pick_occurrence,
-    reminder_due_at,
 )
+from catalogue.reminder_times import pick_occurrence, reminder_due_at
 
 AMS = ZoneInfo("Europe/Amsterdam")
 BRU = ZoneInfo("Europe/Brussels")

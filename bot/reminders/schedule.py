@@ -19,12 +19,16 @@ reminder may not do is arrive late *and* at night: one that the bot missed while
 moved to the end of the quiet hours, if the meeting has not started by then.
 
     >>> from zoneinfo import ZoneInfo
+
     >>> ams = ZoneInfo("Europe/Amsterdam")
     >>> meeting_at = datetime(2026, 3, 29, 19, 30, tzinfo=ams)   # the day summer time starts
     >>> reminder_due_at(meeting_at, 24 * 60 + 30).isoformat()     # "the evening before"
     '2026-03-28T19:00:00+01:00'
     >>> reminder_due_at(meeting_at, 120).isoformat()              # "two hours before"
     '2026-03-29T17:30:00+02:00'
+
+When a reminder is due is the catalogue's rule (`catalogue.reminder_times`), shared with the
+dialogue that confirms the times.
 """
 
 from __future__ import annotations
@@ -42,7 +46,6 @@ __all__ = [
     "QUIET_END",
     "QUIET_START",
     "UNSOLICITED_GAP_DAYS",
-    "WALL_CLOCK_FROM_MINUTES",
     "CheckinState",
     "Decision",
     "Kind",
@@ -52,15 +55,10 @@ __all__ = [
     "decide",
     "end_of_quiet",
     "is_quiet",
-    "pick_occurrence",
-    "reminder_due_at",
 ]
 
 QUIET_START = time(22, 0)
 QUIET_END = time(8, 0)
-
-WALL_CLOCK_FROM_MINUTES = 12 * 60
-"""Offsets this long or longer are counted on the wall clock (see `reminder_due_at`)."""
 
 CHECKIN_AFTER_END = timedelta(hours=2)
 """"A few hours after the meeting": long enough to be home, soon enough to remember."""
@@ -96,42 +94,6 @@ class Verdict(StrEnum):
 class Decision:
     verdict: Verdict
     at: datetime | None = None  # for DEFER: when to try again (aware, UTC)
-
-
-def reminder_due_at(occurrence_at: datetime, offset_minutes: int) -> datetime:
-    """The instant to remind `offset_minutes` before a meeting starting at `occurrence_at`.
-
-    An offset of half a day or more names a time of day ("the evening before, at 19:00"), so it
-    is counted on the wall clock of the meeting's zone and stays at 19:00 across a change to or
-    from summer time; a shorter one ("two hours before") is counted in real minutes.
-
-    Args:
-        occurrence_at: aware start of the meeting, in the meeting's zone.
-        offset_minutes: minutes before the start (≥ 0).
-    Returns:
-        An aware datetime in the meeting's zone.
-    """
-    zone = occurrence_at.tzinfo
-    if offset_minutes < WALL_CLOCK_FROM_MINUTES:
-        return (occurrence_at.astimezone(UTC) - timedelta(minutes=offset_minutes)).astimezone(zone)
-    # Aware arithmetic in one zone is wall-clock arithmetic; going through UTC then fixes the
-    # offset, and moves a wall time that falls in the spring-forward gap forward, as clocks do.
-    wall = (occurrence_at - timedelta(minutes=offset_minutes)).replace(fold=0)
-    return wall.astimezone(UTC).astimezone(zone)
-
-
-def pick_occurrence(
-    occurrences: list[datetime], offsets_minutes: tuple[int, ...], now: datetime
-) -> datetime | None:
-    """The first occurrence for which at least one of the reminders is still ahead of `now`.
-
-    Setting "the evening before" an hour before tonight's meeting reminds of next week's.
-    `occurrences` must be ascending.
-    """
-    for occurrence_at in occurrences:
-        if any(reminder_due_at(occurrence_at, m) > now for m in offsets_minutes):
-            return occurrence_at
-    return None
 
 
 def is_quiet(at: datetime, zone: ZoneInfo) -> bool:

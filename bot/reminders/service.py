@@ -38,13 +38,12 @@ from bot.reminders.schedule import (
     checkin_due_at,
     checkin_verdict,
     decide,
-    pick_occurrence,
-    reminder_due_at,
 )
 from bot.reminders.store import Planned, PlannedRow, Reminder, ReminderStore, RowState
 from bot.storage import Storage
 from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at, occurrences_between
+from catalogue.reminder_times import pick_occurrence, reminder_due_at
 from dialogs.checkin import Answer, CheckinAnswered, checkin_message
 from dialogs.context import ReminderView
 from dialogs.effects import CancelReminder, SetReminder
