@@ -28,10 +28,11 @@ from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import ReminderView, TurnContext
-from dialogs.effects import CancelReminder, CountMetric, Metric, SetReminder
+from dialogs.effects import CancelReminder, Metric, SetReminder
 from dialogs.formatting import meeting_time
 from dialogs.screen import Button, Screen, VenuePin
 from dialogs.state import DialogState, Step
+from dialogs.steps import current, metric
 from dialogs.turn import Turn
 from locales import translations
 
@@ -269,18 +270,13 @@ def _weekly(state: DialogState, meeting: Meeting, ctx: TurnContext) -> Turn:
         text += "\n" + _("De volgende bijeenkomst is {when}.").format(
             when=meeting_time(next_at, ctx.language)
         )
-    effects: list = [SetReminder(meeting.id, offsets, weekly=True)]
-    if state.clinic_id:
-        effects.append(CountMetric(state.clinic_id, Metric.REMINDER_SET))
-    return Turn(state, (Screen(text),), tuple(effects))
+    effects = (SetReminder(meeting.id, offsets, weekly=True), *metric(state, Metric.REMINDER_SET))
+    return Turn(state, (Screen(text),), effects)
 
 
 def meeting_page_turn(state: DialogState, meeting_id: str, ctx: TurnContext) -> Turn:
     """Open a meeting's page from a reminder, a notice or a check-in (the dialogue's own page)."""
-    from dialogs.meeting import meeting_screen  # late: dialogs.meeting imports the step table
-
-    new = replace(state, step=Step.MEETING, meeting_id=meeting_id)
-    return Turn(new, (meeting_screen(new, ctx),))
+    return current(replace(state, step=Step.MEETING, meeting_id=meeting_id), ctx)
 
 
 def _view(ctx: TurnContext, reminder_id: str) -> ReminderView | None:

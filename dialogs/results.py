@@ -22,7 +22,7 @@ from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
 from dialogs.formatting import clock_time, day, distance, meeting_time, weekday_name
 from dialogs.screen import Attachment, Button, Screen, VenuePin
-from dialogs.screens import join, with_hint
+from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
 
 PAGE_SIZE = 5
@@ -62,6 +62,17 @@ def query_of(state: DialogState, ctx: TurnContext) -> Query | None:
 def sample_mark(ctx: TurnContext) -> str:
     _ = ctx.gettext
     return _("[voorbeeld]")
+
+
+def sample_note(matches: tuple[Match, ...], ctx: TurnContext) -> str | None:
+    """What the sample mark means, under a list that shows one."""
+    _ = ctx.gettext
+    if not any(m.meeting.source.sample for m in matches):
+        return None
+    return _(
+        "[voorbeeld] betekent: verzonnen gegevens om de bot uit te proberen. "
+        "Die bijeenkomst bestaat niet echt."
+    )
 
 
 def access_label(meeting: Meeting, ctx: TurnContext) -> str | None:
@@ -129,8 +140,6 @@ def show_results(
     query = query_of(state, ctx)
     if query is None or (not state.online_only and query.origin is None):
         # Nothing to search with (e.g. a stored place that no longer exists): ask where again.
-        from dialogs.screens import where_screen
-
         new = replace(state, step=Step.WHERE, place_id=None, shown=(), offset=0)
         return new, where_screen(ctx, hint=hint), None
     result = ctx.search.find(query, ctx.now, limit=PAGE_SIZE, offset=state.offset)
@@ -162,18 +171,12 @@ def _matches_screen(
     if result.total > len(result.matches):
         count += " " + _("Je ziet {first} tot en met {last}.").format(first=first, last=last)
     entries = "\n\n".join(_entry(first + i, m, ctx) for i, m in enumerate(result.matches))
-    sample_note = None
-    if any(m.meeting.source.sample for m in result.matches):
-        sample_note = _(
-            "[voorbeeld] betekent: verzonnen gegevens om de bot uit te proberen. "
-            "Die bijeenkomst bestaat niet echt."
-        )
     text = join(
         head,
         filters_summary(state, ctx),
         entries,
         count,
-        sample_note,
+        sample_note(result.matches, ctx),
         _("Kies een bijeenkomst voor meer uitleg."),
     )
     rows = _result_buttons(result.matches, first, ctx)
@@ -181,15 +184,21 @@ def _matches_screen(
         rows.append((Button(_("Meer bijeenkomsten"), action(Step.RESULTS, "more")),))
     elif state.offset > 0:
         rows.append((Button(_("Terug naar het begin"), action(Step.RESULTS, "first")),))
-    rows.append(
+    rows.extend(_search_rows(ctx))
+    shown = tuple(m.meeting.id for m in result.matches)
+    return Screen(text, tuple(rows)), shown
+
+
+def _search_rows(ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
+    """Under every results page: change the search, or start over."""
+    _ = ctx.gettext
+    return (
         (
             Button(_("Filters en andere dag"), action(Step.RESULTS, "filters")),
             Button(_("Andere plaats"), action(Step.RESULTS, "where")),
-        )
+        ),
+        (Button(_("Opnieuw beginnen"), action(GLOBAL, "restart")),),
     )
-    rows.append((Button(_("Opnieuw beginnen"), action(GLOBAL, "restart")),))
-    shown = tuple(m.meeting.id for m in result.matches)
-    return Screen(text, tuple(rows)), shown
 
 
 def _fallback_screen(
@@ -205,8 +214,8 @@ def _fallback_screen(
         )
     else:
         head = _("Ik vind nu geen passende online bijeenkomst.")
-    contacts = "\n".join(_contact_line(o, ctx) for o in result.contacts) if result else ""
-    online = result.online if result else ()
+    contacts = "\n".join(_contact_line(o, ctx) for o in result.contacts)
+    online = result.online
     parts: list[str | None] = [head, filters_summary(state, ctx)]
     if contacts:
         parts.append(_("Deze organisaties helpen je verder, ook met groepen die ik niet ken:"))
@@ -214,24 +223,12 @@ def _fallback_screen(
     if online:
         parts.append(_("Of doe mee vanuit huis:"))
         parts.append("\n\n".join(_entry(i + 1, m, ctx) for i, m in enumerate(online)))
-        if any(m.meeting.source.sample for m in online):
-            parts.append(
-                _(
-                    "[voorbeeld] betekent: verzonnen gegevens om de bot uit te proberen. "
-                    "Die bijeenkomst bestaat niet echt."
-                )
-            )
+        parts.append(sample_note(online, ctx))
     parts.append(_("Je huisarts en de hulplijnen onder /hulp kunnen je ook verder helpen."))
     rows = _result_buttons(online, 1, ctx)
     if state.has_filters:
         rows.append((Button(_("Filters uitzetten"), action(Step.RESULTS, "nofilters")),))
-    rows.append(
-        (
-            Button(_("Filters en andere dag"), action(Step.RESULTS, "filters")),
-            Button(_("Andere plaats"), action(Step.RESULTS, "where")),
-        )
-    )
-    rows.append((Button(_("Opnieuw beginnen"), action(GLOBAL, "restart")),))
+    rows.extend(_search_rows(ctx))
     return Screen(join(*parts), tuple(rows)), tuple(m.meeting.id for m in online)
 
 

@@ -12,8 +12,9 @@ Rules of this module:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import TypeVar
 
 from catalogue.kinds import Problem, Relation, Seeker
 from catalogue.models import Meeting, Organisation
@@ -51,11 +52,26 @@ from dialogs.state import DialogState, Step
 from dialogs.turn import Turn
 
 Handler = Callable[[DialogState, Event, TurnContext], Turn]
+T = TypeVar("T")
 
 
 def metric(state: DialogState, which: Metric) -> tuple[Effect, ...]:
     """A clinic counter, only for conversations that came in through a clinic's link."""
     return (CountMetric(state.clinic_id, which),) if state.clinic_id else ()
+
+
+def chosen(event: Event, buttons: Mapping[str, T], typed: Callable[[str], T | None]) -> T | None:
+    """The answer an event gives to a question with buttons: a button's verb, or typed words.
+
+    Every question that is answered by one of a few choices reads its buttons
+    and its typed synonyms the same way; None means "not understood" (re-ask).
+    """
+    match event:
+        case ButtonPressed(text):
+            return buttons.get(parse_action(text)[1])
+        case TextSent(text):
+            return typed(text)
+    return None
 
 
 # -- asking (again) ----------------------------------------------------------------------
@@ -117,24 +133,18 @@ def ask_problem_or_where(state: DialogState, ctx: TurnContext, intro: str | None
 def on_who(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     """For myself, for someone close, or "what is a self-help group?"."""
     _ = ctx.gettext
-    choice: str | None = None
-    relation: Relation | None = None
-    problem = state.problem
-    match event:
-        case ButtonPressed(text):
-            choice = parse_action(text)[1]
-        case TextSent(text):
-            choice = words.seeker_word(text)
-            relation = words.relation_from_text(text)
-            problem = words.problem_from_text(text) or problem
-            if choice is None and problem is not None:
-                return current(
-                    replace(state, problem=problem),
-                    ctx,
-                    _("Genoteerd: {problem}. Zoek je voor jezelf of voor iemand anders?").format(
-                        problem=_(PROBLEM_LABELS[problem])
-                    ),
-                )
+    choice = chosen(event, _WHO_BUTTONS, words.seeker_word)
+    typed = event.text if isinstance(event, TextSent) else ""
+    relation = words.relation_from_text(typed)  # "mijn zoon drinkt" answers two questions
+    problem = words.problem_from_text(typed) or state.problem
+    if choice is None and typed and problem is not None:
+        return current(
+            replace(state, problem=problem),
+            ctx,
+            _("Genoteerd: {problem}. Zoek je voor jezelf of voor iemand anders?").format(
+                problem=_(PROBLEM_LABELS[problem])
+            ),
+        )
     if choice == "self":
         new = replace(state, seeker=Seeker.SELF, relation=None, for_them=False, problem=problem)
         return ask_problem_or_where(new, ctx)
@@ -148,15 +158,15 @@ def on_who(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     return reask(state, ctx)
 
 
+_WHO_BUTTONS = {verb: verb for verb in ("self", "naaste", "unsure")}
+_RELATION_BUTTONS = {relation.value: relation for relation in Relation}
+_AIM_BUTTONS = {"me": False, "them": True}
+_PROBLEM_BUTTONS = {problem.value: problem for problem in Problem}
+
+
 def on_relation(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     """How the naaste is related to the person who uses."""
-    relation: Relation | None = None
-    match event:
-        case ButtonPressed(text):
-            verb = parse_action(text)[1]
-            relation = Relation(verb) if verb in Relation.__members__.values() else None
-        case TextSent(text):
-            relation = words.relation_from_text(text)
+    relation = chosen(event, _RELATION_BUTTONS, words.relation_from_text)
     if relation is None:
         return reask(state, ctx)
     new = replace(state, relation=relation, step=Step.AIM)
@@ -165,12 +175,7 @@ def on_relation(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
 
 def on_aim(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     """Support for the naaste themselves, or a group for the other to pass on."""
-    for_them: bool | None = None
-    match event:
-        case ButtonPressed(text):
-            for_them = {"me": False, "them": True}.get(parse_action(text)[1])
-        case TextSent(text):
-            for_them = words.aim_from_text(text)
+    for_them = chosen(event, _AIM_BUTTONS, words.aim_from_text)
     if for_them is None:
         return reask(state, ctx)
     return ask_problem_or_where(replace(state, for_them=for_them), ctx)
@@ -179,24 +184,18 @@ def on_aim(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
 def on_problem(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     """Which problem; typed words are understood."""
     _ = ctx.gettext
-    problem: Problem | None = None
-    intro: str | None = None
-    match event:
-        case ButtonPressed(text):
-            verb = parse_action(text)[1]
-            problem = Problem(verb) if verb in Problem.__members__.values() else None
-        case TextSent(text):
-            problem = words.problem_from_text(text)
-            if problem is not None:
-                intro = _("Genoteerd: {problem}.").format(problem=_(PROBLEM_LABELS[problem]))
+    problem = chosen(event, _PROBLEM_BUTTONS, words.problem_from_text)
     if problem is None:
         return current(
             state,
             ctx,
             _("Dat herkende ik niet. Kies een knop; 'Iets anders' of 'Weet ik niet' mag ook."),
         )
+    intro: str | None = None
     if problem in (Problem.UNSURE, Problem.OTHER):
         intro = _("Dat is goed. Ik zoek groepen die openstaan voor elke verslaving.")
+    elif isinstance(event, TextSent):  # typed: say what was understood
+        intro = _("Genoteerd: {problem}.").format(problem=_(PROBLEM_LABELS[problem]))
     new = replace(state, problem=problem, step=Step.WHERE)
     return Turn(new, (where_screen(ctx, intro=intro),))
 
@@ -241,9 +240,7 @@ def _typed_place(state: DialogState, text: str, ctx: TurnContext) -> Turn:
             ),
         )
     if found.suggestions:
-        text_ = join_lines(
-            _("Ik ken '{name}' niet. Bedoel je een van deze?").format(name=shown),
-        )
+        text_ = _("Ik ken '{name}' niet. Bedoel je een van deze?").format(name=shown)
         return Turn(
             replace(state, step=Step.WHERE),
             (Screen(text_, _place_buttons(found.suggestions, ctx)),),
@@ -260,10 +257,6 @@ def _typed_place(state: DialogState, text: str, ctx: TurnContext) -> Turn:
             ),
         ),
     )
-
-
-def join_lines(*lines: str) -> str:
-    return "\n".join(lines)
 
 
 def _place_buttons(places: tuple[Place, ...], ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
@@ -427,15 +420,7 @@ def on_meeting(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     if found is None:
         return _meeting_gone(state, ctx)
     meeting, organisation = found
-    verb = ""
-    match event:
-        case ButtonPressed(text):
-            verb = parse_action(text)[1]
-        case TextSent(text):
-            for name, synonyms in _MEETING_WORDS.items():
-                if words.mentions(text, synonyms):
-                    verb = name
-                    break
+    verb = chosen(event, _MEETING_VERBS, lambda text: words.first_mentioned(text, _MEETING_WORDS))
     if verb == "cal":
         return Turn(state, (calendar_screen(meeting, organisation, ctx),))
     if verb == "remind":
@@ -455,19 +440,23 @@ _MEETING_WORDS = {
     "share": {"deel", "delen", "doorsturen", "share", "forward"},
     "back": {"terug", "lijst", "back", "list"},
 }
+_MEETING_VERBS = {verb: verb for verb in _MEETING_WORDS}
 
 
 # -- reminders ---------------------------------------------------------------------------
 
 
-def _when_from_text(text: str) -> str:
+def _when_from_text(text: str) -> str | None:
     if words.mentions(text, {"terug", "back"}):
         return "back"
     evening = words.mentions(text, {"avond", "evening", "dag ervoor", "day before"})
     hours = words.mentions(text, {"uur", "hours", "2", "twee", "two"})
     if words.mentions(text, {"allebei", "beide", "both"}) or (evening and hours):
         return "both"
-    return "evening" if evening else "2h" if hours else ""
+    return "evening" if evening else "2h" if hours else None
+
+
+_WHEN_VERBS = {verb: verb for verb in ("evening", "2h", "both", "back")}
 
 
 def on_remind_when(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
@@ -476,18 +465,13 @@ def on_remind_when(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     if found is None:
         return _meeting_gone(state, ctx)
     meeting, organisation = found
-    verb = ""
-    match event:
-        case ButtonPressed(text):
-            verb = parse_action(text)[1]
-        case TextSent(text):
-            verb = _when_from_text(text)
+    verb = chosen(event, _WHEN_VERBS, _when_from_text)
     evening = evening_before_minutes(meeting.start)
     offsets = {
         "evening": (evening,),
         "2h": (TWO_HOURS_BEFORE_MINUTES,),
         "both": (evening, TWO_HOURS_BEFORE_MINUTES),
-    }.get(verb)
+    }.get(verb or "")
     if verb == "back":
         screen = meeting_screen(meeting, organisation, ctx)
         return Turn(replace(state, step=Step.MEETING), (screen,))
@@ -497,8 +481,12 @@ def on_remind_when(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     return Turn(new, (remind_repeat_screen(ctx),))
 
 
-_EVERY_TIME = {"elke", "iedere", "altijd", "wekelijks", "every", "weekly", "always"}
-_ONCE = {"een keer", "1 keer", "eenmalig", "volgende", "once", "next"}
+_REPEAT_WORDS = {  # in this order: "elke volgende keer" is every time
+    "weekly": {"elke", "iedere", "altijd", "wekelijks", "every", "weekly", "always"},
+    "once": {"een keer", "1 keer", "eenmalig", "volgende", "once", "next"},
+    "back": {"terug", "back"},
+}
+_REPEAT_VERBS = {verb: verb for verb in _REPEAT_WORDS}
 
 
 def on_remind_repeat(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
@@ -507,17 +495,7 @@ def on_remind_repeat(state: DialogState, event: Event, ctx: TurnContext) -> Turn
     if found is None:
         return _meeting_gone(state, ctx)
     meeting, _organisation = found
-    verb = ""
-    match event:
-        case ButtonPressed(text):
-            verb = parse_action(text)[1]
-        case TextSent(text):
-            if words.mentions(text, _EVERY_TIME):
-                verb = "weekly"
-            elif words.mentions(text, _ONCE):
-                verb = "once"
-            elif words.mentions(text, {"terug", "back"}):
-                verb = "back"
+    verb = chosen(event, _REPEAT_VERBS, lambda text: words.first_mentioned(text, _REPEAT_WORDS))
     if verb == "back":
         return Turn(replace(state, step=Step.REMIND_WHEN), (remind_when_screen(meeting, ctx),))
     if verb not in ("once", "weekly") or not state.remind_offsets:
@@ -536,12 +514,7 @@ def on_remind_confirm(state: DialogState, event: Event, ctx: TurnContext) -> Tur
     if found is None:
         return _meeting_gone(state, ctx)
     meeting, _organisation = found
-    answer: bool | None = None
-    match event:
-        case ButtonPressed(text):
-            answer = {"yes": True, "no": False}.get(parse_action(text)[1])
-        case TextSent(text):
-            answer = words.yes_no(text)
+    answer = chosen(event, {"yes": True, "no": False}, words.yes_no)
     if answer is None:
         return reask(state, ctx)
     back = replace(state, step=Step.MEETING, remind_offsets=(), remind_weekly=False)

@@ -287,6 +287,11 @@ def number_from_text(text: str) -> int | None:
     return None
 
 
+def first_mentioned(text: str, synonyms: Mapping[str, set[str]]) -> str | None:
+    """The first key (in the mapping's order) whose words the text mentions, else None."""
+    return next((key for key, words in synonyms.items() if mentions(text, words)), None)
+
+
 def mentions(text: str, words: set[str]) -> bool:
     """Whether any of `words` (normalised, single words or phrases) occurs in the text."""
     norm = normalise(text)
