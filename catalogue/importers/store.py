@@ -33,9 +33,10 @@ from typing import Any
 
 import yaml
 
-from catalogue.errors import FeedImportError
+from catalogue.errors import DataFileError, FeedImportError
 from catalogue.loading import meeting_to_record, source_to_record
 from catalogue.models import Meeting, Source
+from catalogue.yaml_files import read_yaml
 
 IMPORTS_DIR = "imports"
 
@@ -74,9 +75,11 @@ def read_import_file(path: Path) -> ImportFile:
     if not path.exists():
         return ImportFile(None, ())
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_FAST_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        data = read_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as error:
         raise FeedImportError(f"{path}: the earlier import cannot be read ({error})") from None
+    except DataFileError as error:  # names the file and the line
+        raise FeedImportError(f"the earlier import cannot be read: {error}") from None
     records = data.get("meetings") if isinstance(data, dict) else None
     if not isinstance(records, list) or not all(
         isinstance(r, dict) and isinstance(r.get("id"), str) for r in records
@@ -157,10 +160,6 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-# libyaml when installed (ten times faster on a feed of thousands of meetings).
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
