@@ -214,7 +214,7 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
     view = _view(ctx, reminder_id)
     if verb == "go":
         text = _(
-            "Fijn dat je gaat! Kom een paar minuten eerder: er is altijd iemand die nieuwe "
+            "Fijn dat je gaat! Kom een paar minuten eerder: er is meestal iemand die nieuwe "
             "mensen opvangt. Je hoeft niets te zeggen als je dat niet wilt."
         )
         return Turn(state, (Screen(text),))

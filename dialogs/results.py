@@ -194,7 +194,7 @@ def _search_rows(ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
     _ = ctx.gettext
     return (
         (
-            Button(_("Filters en andere dag"), action(Step.RESULTS, "filters")),
+            Button(_("Andere dag of filters"), action(Step.RESULTS, "filters")),
             Button(_("Andere plaats"), action(Step.RESULTS, "where")),
         ),
         (Button(_("Opnieuw beginnen"), action(GLOBAL, "restart")),),

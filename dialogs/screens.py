@@ -135,8 +135,8 @@ def aim_screen(ctx: TurnContext, hint: str | None = None) -> Screen:
     _ = ctx.gettext
     text = join(
         _(
-            "Zoek je steun voor jezelf, of een groep voor de ander, om door te geven? "
-            "Allebei is goed: veel naasten zoeken allebei."
+            "Zoek je steun voor jezelf, of een groep voor de ander om door te geven? "
+            "Allebei is goed, en veel mensen zoeken allebei."
         ),
     )
     buttons = (
@@ -184,9 +184,14 @@ def where_screen(ctx: TurnContext, hint: str | None = None, intro: str | None = 
 
 
 def place_label(name: str, province: str, country: Country, ctx: TurnContext) -> str:
-    """ "Bergen (Noord-Holland)"; Belgian places say so."""
+    """ "Bergen (Noord-Holland)", "Nieuw-Bergen (Limburg)"; Belgian places say so.
+
+    The catalogue tells the two Limburgs apart as "Limburg (NL)" and "Limburg (BE)";
+    a label says the country in words instead of nesting brackets.
+    """
     _ = ctx.gettext
-    if country is Country.BE and "(" not in province:
+    province = province.removesuffix(" (NL)").removesuffix(" (BE)")
+    if country is Country.BE:
         return _("{name} ({province}, België)").format(name=name, province=province)
     return f"{name} ({province})" if province else name
 
@@ -328,7 +333,7 @@ def _helpline_line(helpline: Helpline, ctx: TurnContext, with_details: bool) -> 
     _ = ctx.gettext
     name = helpline.name.get(ctx.language)
     head = f"• {name}: {helpline.number}" if helpline.number else f"• {name}"
-    if helpline.countries == frozenset({Country.BE}) and "1813" not in name:
+    if helpline.countries == frozenset({Country.BE}) and _("België") not in name:
         head += " " + _("(België)")
     lines = [head]
     if with_details:

@@ -291,8 +291,8 @@ def on_where(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
                     state,
                     ctx,
                     _(
-                        "Die locatie ligt buiten Nederland en Vlaanderen, waar ik groepen ken. "
-                        "Typ een plaats, of kies online."
+                        "Die locatie ligt buiten Nederland en Vlaanderen. Alleen daar ken ik "
+                        "groepen. Typ een plaats, of kies online."
                     ),
                 )
             return _place_chosen(state, place.id, ctx)

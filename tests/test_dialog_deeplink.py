@@ -128,7 +128,7 @@ def test_a_full_preselection_with_a_place_lands_at_the_results_and_counts_on():
     chat.press("Ja, graag")
     assert metrics(chat)[-1] is Metric.REMINDER_SET
     chat.press("Terug naar de lijst")
-    chat.press("Filters")
+    chat.press("Andere dag of filters")
     chat.press("Toon bijeenkomsten")
     assert metrics(chat)[-1] is Metric.SEARCHED
     chat.send(Command("opnieuw"))

@@ -50,7 +50,7 @@ def test_myself_alcohol_utrecht_to_a_meeting_page_calendar_reminder_and_share():
         float(m.replace(",", ".")) for line in lines for m in re.findall(r"(\d+,\d) km", line)
     ]
     assert distances == sorted(distances) and distances  # nearest first, as "1,1 km"
-    assert any("Filters" in label for label in chat.labels)
+    assert "Andere dag of filters" in chat.labels
     assert any("Opnieuw beginnen" in label for label in chat.labels)
 
     chat.press("AA Utrecht Centrum")
@@ -245,6 +245,8 @@ def test_an_ambiguous_place_offers_each_choice_with_its_province():
     chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
     chat.type("Bergen")
     assert "Bergen (Noord-Holland)" in chat.labels
+    assert "Nieuw-Bergen (Limburg)" in chat.labels  # "Limburg (NL)" without nested brackets
+    assert "Mons (Henegouwen, België)" in chat.labels
     assert chat.state.step is Step.WHERE
     chat.press("Bergen (Noord-Holland)")
     assert chat.state.step is Step.RESULTS and chat.state.place_id == "gn:2759154"
@@ -277,7 +279,7 @@ def test_nothing_nearby_shows_contacts_and_online_meetings_never_an_empty_screen
 def test_filters_narrow_the_results_and_can_be_switched_off():
     chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
     chat.type("Amsterdam")
-    chat.press("Filters")
+    chat.press("Andere dag of filters")
     assert chat.screens[0].edit  # the filter menu changes in place
     chat.press("Alleen open")
     assert "✓ Alleen open bijeenkomsten" in chat.labels
@@ -286,7 +288,7 @@ def test_filters_narrow_the_results_and_can_be_switched_off():
     meetings = [catalogue().meetings[m] for m in chat.state.shown]
     assert meetings and all("closed" not in m.attributes for m in meetings)
 
-    chat.press("Filters")
+    chat.press("Andere dag of filters")
     chat.press("Voor vrouwen")
     chat.press("Voor jongeren")
     chat.press("Toon bijeenkomsten")
@@ -298,7 +300,7 @@ def test_filters_narrow_the_results_and_can_be_switched_off():
 def test_a_weekday_filter_shows_only_that_day():
     chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
     chat.type("Amsterdam")
-    chat.press("Filters")
+    chat.press("Andere dag of filters")
     chat.press("vr")  # Friday, "vr" in Dutch
     chat.press("Toon bijeenkomsten")
     assert chat.state.weekday == 4 and "op vrijdag" in chat.text

@@ -68,7 +68,7 @@ def at_results() -> Chat:
 
 def at_filters() -> Chat:
     chat = at_results()
-    chat.press("Filters")
+    chat.press("Andere dag of filters")
     return chat
 
 
@@ -279,6 +279,7 @@ def test_crisis_help_in_english_and_for_a_belgian_place_first():
     chat = Chat(language="en", state=DialogState(step=Step.WHERE))
     chat.type("I want to kill myself")
     assert "not a crisis service" in chat.text and "112" in chat.text
+    assert "Suicide line (Belgium): 1813\n" in chat.text + "\n"  # the country said once
     chat = Chat(state=DialogState(step=Step.RESULTS, seeker=None, place_id="gn:2797656"))  # Gent
     chat.type("zelfmoord")
     assert chat.text.index("1813") < chat.text.index("0800-0113")
