@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from typing import Any
-
-from dateutil.rrule import rrule, rrulestr
 
 from catalogue.fields import (
     MISSING,
@@ -27,6 +25,7 @@ from catalogue.fields import (
 )
 from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
 from catalogue.models import Clinic, FitRule, Helpline, Meeting, Online, Organisation, Venue
+from catalogue.recurrence import check_rule, first_date_from
 from catalogue.values import (
     InvalidValue,
     enum_parser,
@@ -60,17 +59,6 @@ _POSTCODES: Mapping[Country, re.Pattern[str]] = {
     Country.NL: re.compile(r"^[1-9][0-9]{3}( ?[A-Z]{2})?$"),
     Country.BE: re.compile(r"^[1-9][0-9]{3}$"),
 }
-_RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_RRULE_FORBIDDEN = {
-    "DTSTART": "the anchor date goes in 'first_on'",
-    "UNTIL": "use 'ends_on' for the last date",
-    "COUNT": "use 'ends_on' for the last date",
-    "BYHOUR": "the time goes in 'start'",
-    "BYMINUTE": "the time goes in 'start'",
-    "BYSECOND": "the time goes in 'start'",
-}
-# How far ahead a schedule must produce a first meeting before we call it empty.
-_SCHEDULE_HORIZON = timedelta(days=2 * 366)
 
 
 def read_organisation(context: FileContext, raw: Any, index: int) -> Organisation | None:
@@ -116,55 +104,26 @@ def read_organisation(context: FileContext, raw: Any, index: int) -> Organisatio
 
 
 def _check_schedule(r: Record, schedule: Any, first_on: Any) -> None:
-    """Parse the RRULE with dateutil (the only recurrence engine) and check it fits first_on."""
+    """The rule must be one the recurrence engine runs, and `first_on` one of its dates."""
     if not isinstance(schedule, str) or not isinstance(first_on, date):
         return
-    parts = {p.split("=", 1)[0].upper() for p in schedule.split(";") if p}
-    if schedule.startswith("RRULE:"):
-        r.error(
-            "schedule",
-            f"{show(schedule)} starts with RRULE: (expected only the rule, "
-            "e.g. FREQ=WEEKLY;BYDAY=TU)",
-        )
+    problem = check_rule(schedule)
+    if problem is not None:
+        r.error("schedule", f"{show(schedule)} {problem}")
         return
-    for part, advice in _RRULE_FORBIDDEN.items():
-        if re.search(rf"\b{part}\b", schedule):
-            r.error("schedule", f"{show(schedule)} contains {part} ({advice})")
-            return
-    anchor = datetime.combine(first_on, time(12, 0))
-    try:
-        rule = rrulestr(schedule, dtstart=anchor)
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
-        r.error(
-            "schedule",
-            f"{show(schedule)} is not a valid RRULE: {exc} (expected e.g. "
-            "FREQ=WEEKLY;BYDAY=TU or FREQ=MONTHLY;BYDAY=2TU,4TU)",
-        )
-        return
-    if not isinstance(rule, rrule) or "FREQ" not in parts:
-        r.error("schedule", f"{show(schedule)} is not a single RRULE (expected FREQ=...)")
-        return
-    freq = next(p.split("=", 1)[1] for p in schedule.split(";") if p.upper().startswith("FREQ="))
-    if freq.upper() not in _RRULE_FREQS:
-        r.error(
-            "schedule",
-            f"{show(schedule)} repeats {freq} (expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)",
-        )
-        return
-    bounded = rule.replace(until=anchor + _SCHEDULE_HORIZON)
-    first = next(iter(bounded), None)
+    first = first_date_from(schedule, first_on)
     if first is None:
         r.error(
             "schedule",
             f"{show(schedule)} never takes place from {first_on.isoformat()} "
             "(expected a rule with dates)",
         )
-    elif first.date() != first_on:
+    elif first != first_on:
         r.error(
             "first_on",
             f"{first_on.isoformat()} ({first_on.strftime('%A')}) is not a date "
             f"of {schedule} (expected the date of a real meeting, e.g. "
-            f"{first.date().isoformat()})",
+            f"{first.isoformat()})",
         )
 
 

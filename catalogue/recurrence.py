@@ -22,7 +22,7 @@ unchanged) to just before the asked moment.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -35,6 +35,23 @@ MAX_SKIPPED = 400
 """Occurrences looked at past cancellations before giving up (a rule that never fits)."""
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+"""RFC 5545 weekday codes, indexed like `date.weekday()` (0 = Monday)."""
+
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+"""How often a rule may repeat; the bot has no use for hourly meetings."""
+
+SCHEDULE_HORIZON = timedelta(days=2 * 366)
+"""How far ahead a rule must yield a first date before it counts as empty."""
+
+# Parts of a rule that the data files give a field of their own.
+_HAS_ITS_OWN_FIELD = {
+    "DTSTART": "the anchor date goes in 'first_on'",
+    "UNTIL": "use 'ends_on' for the last date",
+    "COUNT": "use 'ends_on' for the last date",
+    "BYHOUR": "the time goes in 'start'",
+    "BYMINUTE": "the time goes in 'start'",
+    "BYSECOND": "the time goes in 'start'",
+}
 
 
 def next_meeting_at(meeting: Meeting, after: datetime) -> datetime | None:
@@ -83,24 +100,61 @@ def rule_weekdays(rule_text: str, first_on: date) -> frozenset[int] | None:
 
 
 def check_rule(rule_text: str) -> str | None:
-    """What is wrong with a schedule rule, for the data loader's messages; None when fine.
+    """What is wrong with a schedule rule, worded to follow the quoted rule; None when fine.
 
-    >>> check_rule("FREQ=WEEKLY;BYDAY=TU") is None
-    True
-    >>> check_rule("FREQ=HOURLY")
-    'FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY'
+    The data loader prints it after the rule (``'FREQ=HOURLY' repeats HOURLY
+    (expected ...)``). A rule passes when this engine can run it and the data
+    files have a field for each of its parts::
+
+        assert check_rule("FREQ=MONTHLY;BYDAY=2TU,4TU") is None
+        assert check_rule("FREQ=WEEKLY;UNTIL=20270101").startswith("contains UNTIL")
     """
     text = rule_text.strip()
-    if not text or text.upper().startswith(("DTSTART", "RRULE:")) or "\n" in text:
-        return "must be one RRULE value without DTSTART or 'RRULE:' (e.g. FREQ=WEEKLY;BYDAY=TU)"
+    if text.upper().startswith("RRULE:"):
+        return "starts with RRULE: (expected only the rule, e.g. FREQ=WEEKLY;BYDAY=TU)"
+    for part, advice in _HAS_ITS_OWN_FIELD.items():
+        if re.search(rf"\b{part}\b", text.upper()):
+            return f"contains {part} ({advice})"
     try:
-        _parse(text, date(2026, 1, 5), time(12, 0))
-    except (ValueError, TypeError, KeyError, IndexError) as error:
-        return f"not an RFC 5545 recurrence rule: {error}"
-    parts = _rule_parts(text)
-    if parts.get("FREQ") not in {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}:
-        return "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY"
+        _build(text, datetime(2026, 1, 5, 12, 0))
+    except _NotOneRule:
+        return "is not a single RRULE (expected FREQ=...)"
+    except ValueError as error:
+        return (
+            f"is not a valid RRULE: {error} "
+            "(expected e.g. FREQ=WEEKLY;BYDAY=TU or FREQ=MONTHLY;BYDAY=2TU,4TU)"
+        )
+    freq = _rule_parts(text).get("FREQ")
+    if freq is None:
+        return "is not a single RRULE (expected FREQ=...)"
+    if freq not in FREQUENCIES:
+        return f"repeats {freq} (expected FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)"
     return None
+
+
+def first_date_from(rule_text: str, day: date) -> date | None:
+    """The first date on or after `day` of the rule anchored at `day`; None if none in two years.
+
+    Checks an anchor (``first_date_from(rule, first_on) == first_on``) and
+    finds one (an importer anchors a new rule at its first date from today)::
+
+        assert first_date_from("FREQ=WEEKLY;BYDAY=TU", date(2026, 1, 7)) == date(2026, 1, 13)
+
+    Raises:
+        ValueError: `rule_text` is not a rule (`check_rule` says why).
+    """
+    anchor = datetime.combine(day, time(12, 0))
+    found = _build(rule_text, anchor).after(anchor, inc=True)
+    if found is None or found > anchor + SCHEDULE_HORIZON:
+        return None
+    return found.date()
+
+
+def weekly_rule(weekdays: Iterable[int], *, interval: int = 1) -> str:
+    """``FREQ=WEEKLY;BYDAY=MO,TH`` for weekdays numbered like `date.weekday()` (0 = Monday)."""
+    days = ",".join(WEEKDAY_CODES[d] for d in sorted(set(weekdays)))
+    every = f"INTERVAL={interval};" if interval != 1 else ""
+    return f"FREQ=WEEKLY;{every}BYDAY={days}"
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -118,17 +172,28 @@ def _rule_parts(rule_text: str) -> dict[str, str]:
     return parts
 
 
-@lru_cache(maxsize=65536)
-def _parse(rule_text: str, first_on: date, start: time) -> rrule:
-    """The rule with DTSTART = first_on + start as naive wall-clock time."""
-    dtstart = datetime.combine(first_on, start)
+class _NotOneRule(ValueError):
+    """The text holds a set of rules (several lines), not one rule."""
+
+
+def _build(rule_text: str, dtstart: datetime) -> rrule:
+    """The rule with this naive DTSTART; ValueError (or `_NotOneRule`) when it is none."""
     # UNTIL in UTC ("...T000000Z") cannot be compared with a naive DTSTART; read it as
     # wall-clock time (off by at most two hours, and UNTIL is a date in practice).
     text = _UTC_UNTIL.sub(r"\1", rule_text.strip())
-    rule = rrulestr("RRULE:" + text, dtstart=dtstart)
-    if not isinstance(rule, rrule):  # pragma: no cover - rrulestr returns rruleset for sets
-        raise ValueError("one rule expected")
+    try:
+        rule = rrulestr("RRULE:" + text, dtstart=dtstart)
+    except (ValueError, TypeError, KeyError, IndexError) as error:
+        raise ValueError(str(error)) from None
+    if not isinstance(rule, rrule):
+        raise _NotOneRule("one rule expected")
     return rule
+
+
+@lru_cache(maxsize=65536)
+def _parse(rule_text: str, first_on: date, start: time) -> rrule:
+    """The rule with DTSTART = first_on + start as naive wall-clock time."""
+    return _build(rule_text, datetime.combine(first_on, start))
 
 
 def _rule_near(meeting: Meeting, local_day: date) -> rrule:

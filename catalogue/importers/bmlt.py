@@ -68,10 +68,10 @@ from catalogue.importers.records import (
     parse_online,
     parse_time,
     text_of,
-    weekly_rule,
 )
 from catalogue.kinds import Attribute
 from catalogue.models import LocalText, Meeting
+from catalogue.recurrence import weekly_rule
 
 #: Standard world ids (and the default English keys) → attributes.
 FORMAT_ATTRIBUTES: dict[str, Attribute] = {

@@ -48,7 +48,6 @@ from typing import Any
 from catalogue.errors import FeedImportError
 from catalogue.importers.feedfile import read_text
 from catalogue.importers.records import (
-    WEEKDAY_CODES,
     FeedContext,
     ParsedFeed,
     RecordProblem,
@@ -65,7 +64,8 @@ from catalogue.importers.records import (
     text_of,
 )
 from catalogue.kinds import Attribute, Country
-from catalogue.models import LocalText, Meeting
+from catalogue.models import LANGUAGES, LocalText, Meeting
+from catalogue.recurrence import WEEKDAY_CODES, weekly_rule
 
 REQUIRED_COLUMNS = ("id", "organisation", "name", "day", "start")
 COLUMNS = (
@@ -91,7 +91,6 @@ COLUMNS = (
     "verified_on",
 )
 EXAMPLE_PREFIX = "voorbeeld-"
-LANGUAGES = ("nl", "en")
 
 _DAY_NAMES: dict[str, int] = {}
 for _index, _names in enumerate(
@@ -259,16 +258,16 @@ def _rule(repeat: str, weekdays: list[int], weeks: str) -> str:
     kind = _REPEATS.get(repeat)
     if kind is None:
         raise RecordProblem(f"column 'repeat': {repeat!r} is not weekly, fortnightly or monthly")
-    codes = [WEEKDAY_CODES[d] for d in weekdays]
     if kind == "weekly":
-        return "FREQ=WEEKLY;BYDAY=" + ",".join(codes)
+        return weekly_rule(weekdays)
     if kind == "fortnightly":
-        return "FREQ=WEEKLY;INTERVAL=2;BYDAY=" + ",".join(codes)
+        return weekly_rule(weekdays, interval=2)
     numbers = [w for w in re.split(r"[\s,;/]+", weeks) if w]
     if not numbers or any(w not in ("1", "2", "3", "4", "-1") for w in numbers):
         raise RecordProblem(
             f"column 'weeks': {weeks!r} must list weeks of the month 1-4 or -1 (last), e.g. 2,4"
         )
+    codes = [WEEKDAY_CODES[d] for d in weekdays]
     return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{w}{c}" for w in numbers for c in codes)
 
 

@@ -63,10 +63,10 @@ from catalogue.importers.records import (
     parse_online,
     parse_time,
     text_of,
-    weekly_rule,
 )
 from catalogue.kinds import Attribute, Country
 from catalogue.models import LocalText, Meeting
+from catalogue.recurrence import weekly_rule
 
 TYPE_ATTRIBUTES: dict[str, Attribute] = {
     "O": Attribute.OPEN,

@@ -20,20 +20,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
-
 from catalogue.kinds import Attribute, Country
 from catalogue.models import Meeting, Online, Source, Venue
+from catalogue.recurrence import first_date_from
+from catalogue.values import PHONE_PATTERN
 
 if TYPE_CHECKING:
     from catalogue.places import Place
-
-#: RFC 5545 weekday codes, indexed like `date.weekday()` (0 = Monday).
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 #: The zone of an online meeting whose feed says nothing about place or zone.
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -59,7 +56,6 @@ _COUNTRY_NAMES = {
 _NL_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
 _BE_POSTCODE = re.compile(r"^\s*(?:B-?)?([1-9][0-9]{3})\s*$", re.IGNORECASE)
 _PHONE_PREFIX = re.compile(r"^\+?[0-9 ()./-]*")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,20}$")  # as catalogue.loading accepts
 _TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s*$")
 
 
@@ -286,25 +282,15 @@ def check_timezone(value: Any, fallback: str) -> str:
     return text
 
 
-def weekly_rule(weekdays: Iterable[int]) -> str:
-    """``FREQ=WEEKLY;BYDAY=MO,TH`` for weekdays numbered like `date.weekday()`."""
-    days = sorted(set(weekdays))
-    return "FREQ=WEEKLY;BYDAY=" + ",".join(WEEKDAY_CODES[d] for d in days)
-
-
 def first_occurrence_on(rule: str, today: date) -> date:
-    """The first date on or after `today` on which `rule` occurs: the rule's anchor.
-
-    Used only to anchor a new rule; next occurrences are `catalogue.recurrence`'s job.
-    """
-    start = datetime.combine(today, time())
+    """The first date on or after `today` on which `rule` occurs: the rule's anchor."""
     try:
-        found = rrulestr(rule, dtstart=start).after(start, inc=True)
-    except (ValueError, TypeError) as error:
+        found = first_date_from(rule, today)
+    except ValueError as error:
         raise RecordProblem(f"schedule {rule!r} is not a valid RRULE ({error})") from None
     if found is None:
         raise RecordProblem(f"schedule {rule!r} has no date on or after {today.isoformat()}")
-    return found.date()
+    return found
 
 
 def end_after(start: time, duration: timedelta) -> time | None:
@@ -327,7 +313,7 @@ def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
         raise RecordProblem(f"conference link {url_text!r} is not a web address (https://...)")
     number = _PHONE_PREFIX.match(phone_text)
     phone_number = re.sub(r"[./ ]+", " ", number[0]).strip(" -(") if number else ""
-    if phone_text and not _PHONE.match(phone_number):
+    if phone_text and not PHONE_PATTERN.match(phone_number):
         notes.append(f"dial-in number {phone_text!r} left out: not a phone number")
         phone_number = ""
     if not url_text and not phone_number:
