@@ -53,16 +53,16 @@ from typing import Any
 from catalogue.errors import FeedImportError
 from catalogue.importers.feedfile import read_json
 from catalogue.importers.records import (
-    DEFAULT_TIMEZONE,
     FeedContext,
     ParsedFeed,
     RecordProblem,
     build_venue,
-    check_timezone,
+    checked_attributes,
     collect,
     end_after,
     first_occurrence_on,
-    ordered_attributes,
+    joined_notes,
+    meeting_timezone,
     parse_coordinate,
     parse_country,
     parse_online,
@@ -70,7 +70,7 @@ from catalogue.importers.records import (
     text_of,
 )
 from catalogue.kinds import Attribute
-from catalogue.models import LocalText, Meeting
+from catalogue.models import Meeting
 from catalogue.recurrence import weekly_rule
 
 #: Standard world ids (and the default English keys) → attributes.
@@ -160,12 +160,9 @@ def _meeting(raw: Any, ctx: FeedContext, world_ids: dict[str, str], notes: list[
             lat=parse_coordinate(raw.get("latitude"), "latitude", 90),
             lon=parse_coordinate(raw.get("longitude"), "longitude", 180),
         )
-    zone_country = venue.country if venue else country
-    timezone = check_timezone(
-        raw.get("time_zone"), zone_country.timezone if zone_country else DEFAULT_TIMEZONE
-    )
+    timezone = meeting_timezone(raw.get("time_zone"), venue, country)
     rule = weekly_rule([weekday])
-    attributes = ordered_attributes(FORMAT_ATTRIBUTES[f] for f in formats if f in FORMAT_ATTRIBUTES)
+    attributes = checked_attributes(FORMAT_ATTRIBUTES[f] for f in formats if f in FORMAT_ATTRIBUTES)
     return Meeting(
         id=ctx.meeting_id(key),
         organisation_id=ctx.organisation_id,
@@ -180,7 +177,7 @@ def _meeting(raw: Any, ctx: FeedContext, world_ids: dict[str, str], notes: list[
         online=online,
         attributes=attributes,
         language="en" if Attribute.ENGLISH in attributes else "nl",
-        notes=_notes(raw, online is not None),
+        notes=joined_notes(raw, _note_fields(online is not None)),
     )
 
 
@@ -220,9 +217,9 @@ def _venue_type(text: str, formats: set[str]) -> str:
     return VIRTUAL_VENUE if VIRTUAL in formats else IN_PERSON_VENUE
 
 
-def _notes(raw: dict[str, Any], is_online: bool) -> LocalText | None:
+def _note_fields(is_online: bool) -> list[str]:
+    """Where a BMLT record keeps what a newcomer should know; dial-in details only when online."""
     keys = ["location_text", "location_info", "comments"]
     if is_online:
         keys += ["virtual_meeting_additional_info", "phone_meeting_additional_info"]
-    text = "\n".join(t for t in (text_of(raw.get(k)) for k in keys) if t)
-    return LocalText(nl=text, en=text) if text else None
+    return keys

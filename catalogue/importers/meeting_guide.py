@@ -49,15 +49,15 @@ from typing import Any
 from catalogue.errors import FeedImportError
 from catalogue.importers.feedfile import read_json
 from catalogue.importers.records import (
-    DEFAULT_TIMEZONE,
     FeedContext,
     ParsedFeed,
     RecordProblem,
     build_venue,
-    check_timezone,
+    checked_attributes,
     collect,
     first_occurrence_on,
-    ordered_attributes,
+    joined_notes,
+    meeting_timezone,
     parse_coordinate,
     parse_country,
     parse_online,
@@ -65,7 +65,7 @@ from catalogue.importers.records import (
     text_of,
 )
 from catalogue.kinds import Attribute, Country
-from catalogue.models import LocalText, Meeting
+from catalogue.models import Meeting
 from catalogue.recurrence import weekly_rule
 
 TYPE_ATTRIBUTES: dict[str, Attribute] = {
@@ -139,10 +139,7 @@ def _meeting(raw: Any, ctx: FeedContext, notes: list[str]) -> Meeting:
             lat=parse_coordinate(raw.get("latitude"), "latitude", 90),
             lon=parse_coordinate(raw.get("longitude"), "longitude", 180),
         )
-    zone_country = venue.country if venue else country
-    timezone = check_timezone(
-        raw.get("timezone"), zone_country.timezone if zone_country else DEFAULT_TIMEZONE
-    )
+    timezone = meeting_timezone(raw.get("timezone"), venue, country)
     rule = weekly_rule(weekdays)
     return Meeting(
         id=ctx.meeting_id(key),
@@ -156,9 +153,9 @@ def _meeting(raw: Any, ctx: FeedContext, notes: list[str]) -> Meeting:
         source=ctx.source(_updated_on(raw.get("updated"))),
         venue=venue,
         online=online,
-        attributes=ordered_attributes(TYPE_ATTRIBUTES[t] for t in types if t in TYPE_ATTRIBUTES),
+        attributes=checked_attributes(TYPE_ATTRIBUTES[t] for t in types if t in TYPE_ATTRIBUTES),
         language="en" if "EN" in types else "nl",
-        notes=_notes(raw, online is not None),
+        notes=joined_notes(raw, _note_fields(online is not None)),
     )
 
 
@@ -235,9 +232,9 @@ def _updated_on(value: Any) -> date | None:
         return None
 
 
-def _notes(raw: dict[str, Any], is_online: bool) -> LocalText | None:
+def _note_fields(is_online: bool) -> list[str]:
+    """Where a Meeting Guide record keeps practical notes; conference notes only when online."""
     keys = ["location", "location_notes", "notes"]
     if is_online:
         keys += ["conference_url_notes", "conference_phone_notes"]
-    text = "\n".join(t for t in (text_of(raw.get(k)) for k in keys) if t)
-    return LocalText(nl=text, en=text) if text else None
+    return keys

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from catalogue.kinds import Attribute, Country
-from catalogue.models import Meeting, Online, Source, Venue
+from catalogue.models import LocalText, Meeting, Online, Source, Venue
 from catalogue.recurrence import first_date_from
 from catalogue.values import PHONE_PATTERN
 
@@ -270,11 +270,15 @@ def guess_country(postcode: str) -> Country | None:
     return Country.NL if match and match[2] else None
 
 
-def check_timezone(value: Any, fallback: str) -> str:
-    """The record's IANA zone when it gives a valid one, else the fallback."""
+def meeting_timezone(value: Any, venue: Venue | None, country: Country | None) -> str:
+    """The record's IANA zone when it gives one, else that of the venue's (or the stated) country.
+
+    An online meeting with neither is taken to be Dutch (`DEFAULT_TIMEZONE`).
+    """
     text = text_of(value)
     if not text or text.upper() == "NULL":
-        return fallback
+        zone_country = venue.country if venue is not None else country
+        return zone_country.timezone if zone_country else DEFAULT_TIMEZONE
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
@@ -299,6 +303,15 @@ def end_after(start: time, duration: timedelta) -> time | None:
         return None
     minutes = (start.hour * 60 + start.minute + int(duration.total_seconds()) // 60) % (24 * 60)
     return time(minutes // 60, minutes % 60)
+
+
+def joined_notes(raw: dict[str, Any], keys: Iterable[str]) -> LocalText | None:
+    """The non-empty texts of these fields, one a line, as notes in both languages.
+
+    Feeds write notes in one language; the same text serves as the English one.
+    """
+    text = "\n".join(t for t in (text_of(raw.get(k)) for k in keys) if t)
+    return LocalText(nl=text, en=text) if text else None
 
 
 def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
@@ -359,7 +372,7 @@ def build_venue(
     )
 
 
-def ordered_attributes(attributes: Iterable[Attribute]) -> frozenset[Attribute]:
+def checked_attributes(attributes: Iterable[Attribute]) -> frozenset[Attribute]:
     """The attributes as a set; open and closed together make no sense."""
     found = frozenset(attributes)
     if {Attribute.OPEN, Attribute.CLOSED} <= found:
