@@ -389,7 +389,9 @@ def on_filters(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
             if verb == "done":
                 return search(state, ctx)
         case TextSent(text):
-            if words.mentions(text, {"klaar", "toon", "done", "show", "ok", "oke"}):
+            if words.mentions(
+                text, {"klaar", "toon", "terug", "done", "show", "ok", "oke", "back"}
+            ):
                 return search(state, ctx)
     return reask(state, ctx)
 
