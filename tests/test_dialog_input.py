@@ -235,6 +235,13 @@ def test_free_text_is_understood_where_buttons_were_expected():
     assert chat.state.step is Step.MEETING and chat.last.effects
 
 
+@pytest.mark.parametrize("text", ["klaar", "terug", "back"])
+def test_typed_words_leave_the_filters_for_the_list(text):
+    chat = at_filters()
+    chat.type(text)
+    assert chat.state.step is Step.RESULTS
+
+
 CRISIS = [
     "zelfmoord",
     "Ik wil dood",
