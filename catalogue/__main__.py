@@ -122,23 +122,19 @@ def is_current(meeting: Meeting, today: date) -> bool:
 def province_namer() -> Callable[[Meeting], str]:
     """How `stats` names a meeting's region: the province of its place, else its city.
 
-    Uses the place index when it is available; it maps a venue's coordinates to
-    the nearest known place and that place's province.
+    The place index maps a venue's coordinates to the nearest known place and
+    that place's province (imported here: only `stats` needs the large index).
     """
-    try:
-        from catalogue.places import PlaceIndex
+    from catalogue.places import PlaceIndex
 
-        index = PlaceIndex.bundled()
-    except (ImportError, AttributeError, NotImplementedError):  # places not built yet
-        index = None
+    index = PlaceIndex.bundled()
 
     def name(meeting: Meeting) -> str:
         if meeting.venue is None:
             return "(online)"
-        if index is not None:
-            place = index.nearest(meeting.venue.lat, meeting.venue.lon)
-            if place is not None:
-                return place.province
+        place = index.nearest(meeting.venue.lat, meeting.venue.lon)
+        if place is not None:
+            return place.province
         return f"{meeting.venue.city} ({meeting.venue.country})"
 
     return name

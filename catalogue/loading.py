@@ -287,10 +287,9 @@ class _Loader:
         context.named_sources = named
         if data.get("source") is not None:
             source = read_source_block(context, data["source"], "file source", "file source")
-            context.default_source = source if isinstance(source, Source) else None
-            if not isinstance(source, Source):
-                # Records would each repeat "missing source"; the one error above is enough.
-                context.default_source = Source(name="?", verified_on=date.min)
+            # When it is wrong, records would each repeat "missing source"; the one error is enough.
+            placeholder = Source(name="?", verified_on=date.min)
+            context.default_source = source if isinstance(source, Source) else placeholder
         key = kinds[0]
         label, read = KINDS[key]
         items = data[key]

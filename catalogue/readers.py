@@ -60,6 +60,11 @@ _POSTCODES: Mapping[Country, re.Pattern[str]] = {
     Country.BE: re.compile(r"^[1-9][0-9]{3}$"),
 }
 
+# The parsers of meeting fields, built once: an imported feed has thousands of meetings.
+_COUNTRY = enum_parser(Country)
+_ATTRIBUTES = list_parser(enum_parser(Attribute))
+_DATES = list_parser(parse_date)
+
 
 def read_organisation(context: FileContext, raw: Any, index: int) -> Organisation | None:
     r = Record(context, "organisation", raw, index)
@@ -147,7 +152,7 @@ def _read_venue(r: Record) -> Venue | Missing | None:
     )
     v.used.add("postcode")
     city = v.get("city", parse_text)
-    country = v.get("country", enum_parser(Country))
+    country = v.get("country", _COUNTRY)
     lat = v.get("lat", parse_number)
     lon = v.get("lon", parse_number)
     if isinstance(country, Country):
@@ -198,10 +203,10 @@ def read_meeting(context: FileContext, raw: Any, index: int) -> Meeting | None:
     zone = r.get("timezone", parse_timezone, required=False)
     venue = _read_venue(r)
     online = _read_online(r)
-    attributes = r.get("attributes", list_parser(enum_parser(Attribute)), required=False) or []
+    attributes = r.get("attributes", _ATTRIBUTES, required=False) or []
     language = r.get("language", parse_language, required=False) or "nl"
     notes = read_local_text(r, "notes", required=False, need_en=False)
-    cancelled_on = r.get("cancelled_on", list_parser(parse_date), required=False) or []
+    cancelled_on = r.get("cancelled_on", _DATES, required=False) or []
     ends_on = r.get("ends_on", parse_date, required=False)
     retired_on = r.get("retired_on", parse_date, required=False)
     source = read_record_source(context, r)

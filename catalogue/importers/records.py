@@ -30,7 +30,7 @@ from catalogue.recurrence import first_date_from
 from catalogue.values import PHONE_PATTERN
 
 if TYPE_CHECKING:
-    from catalogue.places import Place
+    from catalogue.places import Place, PlaceIndex
 
 #: The zone of an online meeting whose feed says nothing about place or zone.
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -96,13 +96,14 @@ class Locator:
     whose records all carry coordinates inside NL/BE stays cheap.
     """
 
-    def __init__(self, index: Any | None = None) -> None:
+    def __init__(self, index: PlaceIndex | None = None) -> None:
         self._index = index
 
     @property
-    def index(self) -> Any:
+    def index(self) -> PlaceIndex:
+        """The place index given, else the bundled one (imported here: it loads a large package)."""
         if self._index is None:
-            from catalogue.places import PlaceIndex  # written by catalogue-search
+            from catalogue.places import PlaceIndex
 
             self._index = PlaceIndex.bundled()
         return self._index

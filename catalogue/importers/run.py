@@ -41,7 +41,7 @@ from catalogue.loading import (
     meeting_from_record,
     meeting_to_record,
 )
-from catalogue.models import Catalogue, Meeting, Source
+from catalogue.models import Catalogue, Meeting
 
 
 class FeedFormat(StrEnum):
@@ -150,12 +150,11 @@ def import_feed(
             f"{len(active_before)} meetings of {target.name} (is this the right feed?)"
         )
     result = merge(earlier.records, meetings, today)
-    feed_source = Source(
-        name=ctx.source_name, verified_on=today, url=source_url, sample=False, imported_on=today
-    )
     written = False
     if not dry_run and (result.records or earlier.records):
-        _write_verified(target, render_import_file(feed_source, result.records), data_dir, today)
+        _write_verified(
+            target, render_import_file(ctx.source(None), result.records), data_dir, today
+        )
         written = True
     return ImportReport(
         path=target,

@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,6 @@ class Merge:
     unchanged: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
     restored: tuple[str, ...] = ()
-    still_retired: tuple[str, ...] = field(default=())
 
 
 def import_path(data_dir: Path, format_name: str, slug: str) -> Path:
@@ -112,12 +111,11 @@ def merge(old: Iterable[dict[str, Any]], new: Iterable[Meeting], today: date) ->
         else:
             unchanged.append(meeting.id)
             records[meeting.id] = before
-    retired, still_retired = [], []
+    retired = []
     for mid, before in previous.items():
         if mid in records:
             continue
         if "retired_on" in before:
-            still_retired.append(mid)
             records[mid] = before
         else:
             retired.append(mid)
@@ -129,7 +127,6 @@ def merge(old: Iterable[dict[str, Any]], new: Iterable[Meeting], today: date) ->
         unchanged=tuple(unchanged),
         retired=tuple(retired),
         restored=tuple(restored),
-        still_retired=tuple(still_retired),
     )
 
 
