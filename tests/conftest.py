@@ -27,14 +27,23 @@ which run after every (re)build and before the start::
 
     bot = await make_bot(setup=[with_reminders])
     await bot.start()
+
+No test may leave a database open: aiosqlite's worker thread is not a
+daemon, so one connection left open keeps the process from exiting after
+the summary (a run that hangs instead of failing). `_no_database_left_open`
+closes what a test left open and fails a test that passed anyway;
+`pytest_unconfigure` closes whatever is still open at the very end.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
@@ -87,6 +96,7 @@ def _catalogue_and_indexes() -> tuple[Any, Any, Any]:
 
 
 Setup = Callable[["BotHarness"], Awaitable[None] | None]
+STOP_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -174,14 +184,22 @@ class BotHarness:
         return self
 
     async def stop(self) -> None:
-        """Stop the Application and close storage (idempotent)."""
-        if self._running is not None:
-            running, self._running = self._running, None
-            await running.__aexit__(None, None, None)
-        if self.storage is not None:
-            storage, self.storage = self.storage, None
-            await storage.close()
-        self.app = None
+        """Stop the Application and close storage (idempotent).
+
+        The storage is closed even when stopping the Application fails or takes
+        longer than `STOP_TIMEOUT_S` (a handler that never returns): teardown
+        must end, also after pytest-timeout has fired, whose timer fires once.
+        """
+        try:
+            if self._running is not None:
+                running, self._running = self._running, None
+                async with asyncio.timeout(STOP_TIMEOUT_S):
+                    await running.__aexit__(None, None, None)
+        finally:
+            if self.storage is not None:
+                storage, self.storage = self.storage, None
+                await storage.close()
+            self.app = None
 
     async def restart(self) -> None:
         """Stop, then build a new Application on the same SQLite file and key, and start."""
@@ -260,27 +278,26 @@ async def make_bot(
     fake_api: FakeBotAPI, clock: Clock, tmp_path: Path
 ) -> AsyncIterator[Callable[..., Awaitable[BotHarness]]]:
     """A factory for harnesses (built, not started); all are stopped after the test."""
-    made: list[BotHarness] = []
+    async with contextlib.AsyncExitStack() as stops:  # every one stopped, even if one fails
+        made = 0
 
-    async def make(
-        *, setup: list[Setup] | None = None, data_dir: Path | None = None, **options: Any
-    ) -> BotHarness:
-        harness = BotHarness(
-            fake_api,
-            data_dir or tmp_path / f"data{len(made)}",
-            clock,
-            setup=list(setup or []),
-            **options,
-        )
-        made.append(harness)
-        await harness.build()
-        return harness
+        async def make(
+            *, setup: list[Setup] | None = None, data_dir: Path | None = None, **options: Any
+        ) -> BotHarness:
+            nonlocal made
+            harness = BotHarness(
+                fake_api,
+                data_dir or tmp_path / f"data{made}",
+                clock,
+                setup=list(setup or []),
+                **options,
+            )
+            made += 1
+            stops.push_async_callback(harness.stop)  # before build: a failed build is closed too
+            await harness.build()
+            return harness
 
-    try:
         yield make
-    finally:
-        for harness in reversed(made):
-            await harness.stop()
 
 
 @pytest.fixture
@@ -288,3 +305,76 @@ async def bot_app(make_bot: Callable[..., Awaitable[BotHarness]]) -> BotHarness:
     """The real bot, started against `fake_api`, with the injected `clock`."""
     harness = await make_bot()
     return await harness.start()
+
+
+# -------------------------------------------------------------------- no database left open
+#
+# aiosqlite runs each connection on a worker thread that is not a daemon, so the
+# interpreter waits for it at exit. A connection a test left open (a failure
+# before its `close()`, the failing frame kept alive in ``sys.last_traceback``)
+# made the whole run hang after printing its summary, until CI's own limit.
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+def _database_threads() -> set[threading.Thread]:
+    """The live aiosqlite worker threads (one per open connection)."""
+    from aiosqlite.core import _connection_worker_thread
+
+    return {
+        thread
+        for thread in threading.enumerate()
+        if getattr(thread, "_target", None) is _connection_worker_thread
+    }
+
+
+def _close_open_databases() -> int:
+    """Close every aiosqlite connection still open in this process; returns how many."""
+    import aiosqlite
+
+    gc.collect()  # an unreachable connection stops its own thread when collected
+    still_open = [
+        obj
+        for obj in gc.get_objects()
+        if isinstance(obj, aiosqlite.Connection) and obj._connection is not None
+    ]
+    for connection in still_open:
+        with contextlib.suppress(Exception):
+            asyncio.run(connection.close())
+    return len(still_open)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _no_database_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves a database open (after closing it, so the run can end).
+
+    Autouse fixtures are set up first and torn down last, so this runs after
+    the test's own fixtures (`make_bot`, storage fixtures) have closed theirs.
+    """
+    before = _database_threads()
+    yield
+    left = _database_threads() - before
+    for thread in left:
+        thread.join(timeout=2.0)  # a connection closed just now ends its thread right after
+    if not any(thread.is_alive() for thread in left):
+        return
+    closed = _close_open_databases()
+    if not request.node.stash.get(_CALL_FAILED, True):
+        pytest.fail(f"the test left {closed} database connection(s) open; close them in a finally")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Last resort: close what is still open, so that the interpreter can exit."""
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)  # frames of the last failure hold its connections
+    if _database_threads():
+        _close_open_databases()
