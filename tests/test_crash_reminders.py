@@ -14,12 +14,15 @@ marked ``sending`` before the HTTP call, ``sent`` after it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
+import signal
 import sqlite3
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -90,6 +93,44 @@ async def start_bot(api: FakeBotAPI, data_dir: Path, log_file: Path) -> asyncio.
         )
 
 
+async def until_or_exit(
+    api: FakeBotAPI,
+    process: asyncio.subprocess.Process,
+    condition: Callable[[], bool],
+    log_file: Path,
+    timeout_s: float = 60,
+) -> None:
+    """Wait until `condition()` holds; fail at once, with the bot's log, if the bot exits.
+
+    Without this a bot that died at start-up (an import error, a bad setting) cost the full
+    timeout and ended in an unrelated error from the cleanup.
+    """
+    waiting = asyncio.ensure_future(api.wait_until(condition, timeout=timeout_s))
+    exiting = asyncio.ensure_future(process.wait())
+    try:
+        await asyncio.wait({waiting, exiting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        exiting.cancel()
+    if not waiting.done():
+        waiting.cancel()
+        tail = log_file.read_text(errors="replace")[-2000:]
+        raise AssertionError(f"the bot exited with {process.returncode}; its log ends:\n{tail}")
+    waiting.result()
+
+
+async def end(process: asyncio.subprocess.Process, sig: signal.Signals) -> int:
+    """Send `sig` unless the process has already exited; SIGKILL if it lingers. Its exit code."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(sig)
+    try:
+        return await asyncio.wait_for(process.wait(), 30)
+    except TimeoutError:
+        process.kill()  # never leave a bot running after the test
+        await process.wait()
+        raise AssertionError(f"the bot did not stop within 30 s of {sig.name}") from None
+
+
 def is_reminder(call: Call) -> bool:
     return call.text.startswith("⏰")
 
@@ -122,10 +163,12 @@ async def test_sigkill_mid_burst_then_restart_delivers_every_reminder_at_most_on
     started_s = time.monotonic()
     first = await start_bot(fake_api, data_dir, log_file)
     try:
-        await fake_api.wait_for_count("sendMessage", KILL_AFTER, is_reminder, since=0, timeout=60)
+        await until_or_exit(
+            fake_api, first, lambda: sum(delivered(fake_api).values()) >= KILL_AFTER, log_file
+        )
     finally:
-        first.kill()  # SIGKILL: no handler, no cleanup, no last commit
-        assert await first.wait() == -9
+        killed = await end(first, signal.SIGKILL)  # no handler, no cleanup, no last commit
+    assert killed == -signal.SIGKILL
     at_kill = delivered(fake_api)
     states_at_kill = outbox_states(config.database_path)
     assert integrity(config.database_path) == "ok"
@@ -136,10 +179,12 @@ async def test_sigkill_mid_burst_then_restart_delivers_every_reminder_at_most_on
 
     second = await start_bot(fake_api, data_dir, log_file)
     try:
-        await fake_api.wait_until(lambda: len(delivered(fake_api)) == REMINDERS, timeout=60)
+        await until_or_exit(
+            fake_api, second, lambda: len(delivered(fake_api)) == REMINDERS, log_file
+        )
     finally:
-        second.terminate()  # SIGTERM: a clean stop this time
-        assert await asyncio.wait_for(second.wait(), 30) == 0
+        stopped = await end(second, signal.SIGTERM)  # a clean stop this time
+    assert stopped == 0
     elapsed_s = time.monotonic() - started_s
 
     counts = delivered(fake_api)

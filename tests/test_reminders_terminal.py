@@ -21,11 +21,34 @@ from dialogs.events import ButtonPressed, Command, TextSent
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
+class Printed(io.StringIO):
+    """The terminal's output; `grown` is set on every write, so a test waits without polling."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grown = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        self.grown.set()
+        return super().write(text)
+
+    async def until(self, text: str, timeout_s: float = 10) -> None:
+        """Wait until `text` has been printed; fail with what was printed instead."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                while text not in self.getvalue():
+                    self.grown.clear()
+                    await self.grown.wait()
+        except TimeoutError:
+            shown = self.getvalue()[-1500:]
+            raise AssertionError(f"{text!r} not printed in {timeout_s} s; ends:\n{shown}") from None
+
+
 async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
     catalogue, places, search = _catalogue_and_indexes()
     storage = await Storage.open(tmp_path / "bot.sqlite3", Secrets.from_master_key(os.urandom(32)))
     clock = Clock()
-    out = io.StringIO()
+    out = Printed()
     terminal = Terminal(
         TurnRunner(storage, catalogue, places, search), out, tmp_path, clock=clock.now
     )
@@ -39,14 +62,14 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
         label = next(line for line in lines if line.startswith("[") and "Utrecht Centrum" in line)
         number = label.split("]")[0].lstrip("[")  # typed, as a person would
         await terminal.send(parse_input(number, terminal.choices))
-        for action in ("mt:remind", "rw:2h", "rr:once", "rc:yes"):
+        for action in ("mt:remind", "rw:2h", "rr:once"):
             await terminal.send(ButtonPressed(action))
+        assert "17:30" in out.getvalue()  # the time it will come, confirmed before it is set
+        await terminal.send(ButtonPressed("rc:yes"))
         assert "⏰" not in out.getvalue()
 
         clock.set(datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
-        async with asyncio.timeout(10):
-            while "⏰ Herinnering: AA Utrecht Centrum" not in out.getvalue():
-                await asyncio.sleep(0.01)
+        await out.until("⏰ Herinnering: AA Utrecht Centrum")
         assert "[1] Ik ga" in out.getvalue().split("⏰")[-1]  # its buttons are numbered choices
     finally:
         background.cancel()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -91,16 +94,35 @@ def test_ctrl_c_exits_cleanly(tmp_path: Path):
         cwd=ROOT,
     )
     try:
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stderr is not None
+        lines = lines_of(process.stdout)
         deadline = time.monotonic() + 60
-        while "[3]" not in (line := process.stdout.readline()):
-            assert line and time.monotonic() < deadline
+        while "[3]" not in (line := lines.get(timeout=max(0.0, deadline - time.monotonic()))):
+            assert line is not None, "the bot ended before showing its first menu"
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
-        assert "Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+        assert "Traceback" not in process.stderr.read()
     finally:
         process.kill()
         process.wait()
+
+
+def lines_of(stream: IO[str]) -> queue.Queue[str | None]:
+    """`stream`'s lines, read by a daemon thread; None at its end.
+
+    ``readline()`` on the pipe itself blocks without a deadline: a bot that hangs
+    before printing would hold the test until pytest-timeout. ``get(timeout=…)``
+    raises `queue.Empty` instead.
+    """
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, name="bot-stdout", daemon=True).start()
+    return lines
 
 
 @pytest.mark.parametrize(
