@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from catalogue.kinds import Country
@@ -127,13 +125,6 @@ def test_coordinates_typed_as_text(places: PlaceIndex) -> None:
     place = found(places, "52.0907, 5.1214")
     assert place.name == "Utrecht" and place.id == "geo:52.091,5.121"
     assert places.get(place.id) == place
-
-
-def test_nearest_is_fast(places: PlaceIndex) -> None:
-    started = time.perf_counter()
-    for n in range(1000):
-        places.nearest(51.0 + n / 1000, 4.0 + n / 500)
-    assert (time.perf_counter() - started) / 1000 < 0.001
 
 
 def test_get_unknown_id(places: PlaceIndex) -> None:

@@ -105,10 +105,25 @@ def queries(base: Catalogue, places: PlaceIndex, count: int, seed: int = 2) -> l
     return found
 
 
+def print_nearest_figures(places: PlaceIndex) -> None:
+    """How long placing a shared location takes (the bot does it on every shared location)."""
+    rng = random.Random(7)
+    points = [(rng.uniform(50.7, 53.5), rng.uniform(2.6, 7.2)) for _ in range(5000)]
+    times_ms = []
+    for lat, lon in points:
+        started = time.perf_counter()
+        places.nearest(lat, lon)
+        times_ms.append((time.perf_counter() - started) * 1000)
+    times_ms.sort()
+    median, p99 = times_ms[len(times_ms) // 2], times_ms[int(len(times_ms) * 0.99)]
+    print(f"PlaceIndex.nearest(): median {median:.3f} ms, p99 {p99:.3f} ms (5000 points)")
+
+
 def main() -> None:
     started = time.perf_counter()
     places = PlaceIndex.bundled()
     print(f"PlaceIndex.bundled(): {time.perf_counter() - started:.3f} s, {len(places)} places")
+    print_nearest_figures(places)
     base = load_catalogue()
     sizes = (1_000, 10_000) if "--quick" in sys.argv else (1_000, 10_000, 100_000)
     for size in sizes:
