@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import inspect
 import logging
 import os
 import sys
@@ -78,12 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_telegram(config: Config) -> int:
     """Hand over to the Telegram adapter (it owns the event loop, as PTB wants)."""
-    from bot.telegram_adapter import run
+    from bot.telegram_serve import run
 
-    result = run(config)
-    if inspect.isawaitable(result):
-        result = asyncio.run(result)  # type: ignore[arg-type]
-    return int(result or 0)
+    return run(config)
 
 
 def run_terminal(config: Config, language: str | None) -> int:

@@ -1,24 +1,21 @@
 """The bot on Telegram: python-telegram-bot's `Application` around `TurnRunner`.
 
-Handlers only translate: an update becomes a dialog event (`to_event`), the
-turn runs in `bot.turns.TurnRunner` (load, advance, save, effects), and the
-screens it returns are rendered by `bot.telegram_render`. There is no
-`ConversationHandler`: the dialogue owns the state, SQLite keeps it.
+Handlers only translate: an update becomes a dialog event
+(`bot.telegram_events.to_event`), the turn runs in `bot.turns.TurnRunner`
+(load, advance, save, effects), and the screens it returns are rendered by
+`bot.telegram_render`. There is no `ConversationHandler`: the dialogue owns
+the state, SQLite keeps it.
 
 Entry points:
 
 - `build_application(config, deps)` — the configured `Application` (rate
-  limiter with retries, job queue, handlers, error handler, command menus
-  in ``post_init``), not started. Tests point it at the fake Bot API server.
+  limiter with retries from `bot.telegram_limits`, job queue, handlers,
+  error handler, command menus in ``post_init``), not started. Tests point
+  it at the fake Bot API server.
 - `running(application, ...)` — an async context manager that starts it the
-  way ``run_polling`` would (initialize, post_init, polling, start) and stops
-  it cleanly, for tests and for `serve`.
-- `attach_services(...)` — what runs beside the dialogue in production:
-  reminders (JobQueue), clinic counters and ``/stats``, the daily idle purge.
-- `run(config)` / `serve(config, stop)` — ``python -m bot`` with a token:
-  open storage and catalogue, serve by long polling, or by webhook
-  (``secret_token`` checked, bodies bounded) when ``WEBHOOK_URL`` is set,
-  until SIGINT/SIGTERM.
+  way ``run_polling`` would (initialize, post_init, polling or webhook with
+  ``secret_token`` checked and bodies bounded, start) and stops it cleanly,
+  for tests and for `bot.telegram_serve.serve` (``python -m bot`` with a token).
 
 Privacy: nothing here logs chat ids, user ids, names, texts or the token;
 errors are logged as type and code location only. The ``httpx`` logger is
@@ -31,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import traceback
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -39,9 +35,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from telegram import BotCommand, LinkPreviewOptions, Message, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -55,10 +51,10 @@ from telegram.ext import (
 
 from bot.config import Config
 from bot.flood import SLOW_DOWN, Admission, FloodGate
-from bot.storage import Storage
+from bot.telegram_events import to_event
+from bot.telegram_limits import RetryingRateLimiter
 from bot.telegram_render import ChatView, send_screens
-from catalogue.models import Catalogue
-from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
+from dialogs.events import ButtonPressed, Command, Event
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE, N_, translations
 
@@ -71,12 +67,9 @@ __all__ = [
     "RetryingRateLimiter",
     "TelegramDeps",
     "TurnHandler",
-    "attach_services",
     "build_application",
     "command_menu",
-    "run",
     "running",
-    "serve",
     "to_event",
 ]
 
@@ -160,68 +153,6 @@ class TelegramDeps:
         else:
             self.views.move_to_end(chat_id)
         return view
-
-
-# --------------------------------------------------------------------------- updates → events
-
-_UNSUPPORTED_KINDS = (
-    "sticker",
-    "photo",
-    "voice",
-    "video",
-    "video_note",
-    "audio",
-    "document",
-    "animation",
-    "contact",
-    "poll",
-    "dice",
-    "game",
-    "story",
-)
-
-
-def to_event(update: Update) -> Event | None:
-    """Translate one update into a dialog event; None if it is not for the dialogue.
-
-    Service messages (someone joined, a pin…) and live-location updates (edits
-    of a shared location) are not for the dialogue.
-    """
-    if (query := update.callback_query) is not None:
-        return ButtonPressed(query.data or "")
-    if (message := update.edited_message) is not None:
-        return None if message.location else Unsupported("edited")
-    if (message := update.message) is None:
-        return None
-    return message_event(message)
-
-
-def message_event(message: Message) -> Event | None:
-    """The event for a new message: command, text, location, or an unsupported kind."""
-    if message.text:
-        command = parse_command(message)
-        return command if command is not None else TextSent(message.text)
-    if message.venue is not None:
-        location = message.venue.location
-        return LocationShared(location.latitude, location.longitude)
-    if message.location is not None:
-        return LocationShared(message.location.latitude, message.location.longitude)
-    for kind in _UNSUPPORTED_KINDS:
-        if getattr(message, kind, None):
-            return Unsupported(kind)
-    if message.text is not None or message.caption is not None:
-        return Unsupported("other")
-    return None  # a service message
-
-
-def parse_command(message: Message) -> Command | None:
-    """``/start@bot abc`` → ``Command("start", "abc")``; None if the text is no command."""
-    text = message.text or ""
-    entity = next(iter(message.entities), None)
-    if entity is None or entity.type != "bot_command" or entity.offset != 0:
-        return None
-    name = text[1 : entity.length].split("@", 1)[0].lower()
-    return Command(name, text[entity.length :].strip())
 
 
 # --------------------------------------------------------------------------- handlers
@@ -346,64 +277,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
     )
     log.error("handling a %s update failed: %s at %s", kind, type(error).__name__, where or "?")
-
-
-# --------------------------------------------------------------------------- rate limits
-
-
-class RetryingRateLimiter(AIORateLimiter):
-    """Telegram's limits (30 messages/s overall, 20/min per group) plus retries.
-
-    `AIORateLimiter` honours a 429's ``retry_after`` (up to `max_retries`
-    times). This adds retries with exponential backoff for network trouble:
-    5xx answers, timeouts and dropped connections. A timeout may mean the
-    message did arrive; a screen twice is better than a screen lost. 400 and
-    403 are not retried: they will not get better. ``getUpdates`` is left to
-    the updater, which has its own backoff.
-    """
-
-    def __init__(
-        self,
-        *,
-        max_retries: int = 3,
-        network_retries: int = 3,
-        backoff_s: float = 0.5,
-        overall_max_rate: float = 30,
-    ) -> None:
-        super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
-        self.network_retries = network_retries
-        self.backoff_s = backoff_s
-
-    async def process_request(
-        self,
-        callback: Callable[..., Any],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
-                )
-            except BadRequest:
-                raise
-            except NetworkError as error:
-                if endpoint == "getUpdates" or attempt >= self.network_retries:
-                    raise
-                delay_s = self.backoff_s * 2**attempt
-                attempt += 1
-                log.warning(
-                    "%s failed (%s); retry %d in %.2f s",
-                    endpoint,
-                    type(error).__name__,
-                    attempt,
-                    delay_s,
-                )
-                await asyncio.sleep(delay_s)
 
 
 # --------------------------------------------------------------------------- building
@@ -551,76 +424,3 @@ def webhook_path(config: Config) -> str:
     url = config.webhook_url or ""
     rest = url.split("://", 1)[-1]
     return rest.split("/", 1)[1] if "/" in rest else ""
-
-
-# --------------------------------------------------------------------------- python -m bot
-
-
-async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
-    """Open storage and catalogue, run the bot until `stop` (or SIGINT/SIGTERM), close all."""
-    from bot.secrets import load_secrets
-    from bot.turns import TurnRunner
-    from catalogue.loading import load_catalogue
-    from catalogue.places import PlaceIndex
-    from catalogue.search import SearchIndex
-
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
-
-    catalogue = load_catalogue(config.data_dir)
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    storage = await Storage.open(config.database_path, load_secrets(config))
-    try:
-        bot_link = f"https://t.me/{config.bot_username}" if config.bot_username else ""
-        runner = TurnRunner(
-            storage,
-            catalogue,
-            PlaceIndex.bundled(),
-            SearchIndex(catalogue),
-            bot_link=bot_link,
-        )
-        deps = TelegramDeps(runner, now=config.clock())
-        application = build_application(config, deps)
-        attach_services(application, deps, storage, catalogue, config)
-        async with running(application, webhook=config if config.webhook_url else None):
-            mode = "webhook" if config.webhook_url else "long polling"
-            log.info("the bot is running (%s)", mode)
-            await stop.wait()
-        log.info("the bot stopped")
-    finally:
-        await storage.close()
-    return 0
-
-
-def attach_services(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    deps: TelegramDeps,
-    storage: Storage,
-    catalogue: Catalogue,
-    config: Config,
-) -> None:
-    """Wire in what runs beside the dialogue: reminders, clinic counters and ``/stats``, purge.
-
-    The daily purge deletes everything of people idle for ``IDLE_DAYS`` with
-    no reminder pending (`bot.housekeeping`); it runs a minute after start
-    and then once a day.
-    """
-    from bot.clinics.hooks import install as install_clinics
-    from bot.clinics.hooks import stats_command
-    from bot.housekeeping import schedule_daily_purge
-    from bot.reminders.channels import attach_telegram
-
-    attach_telegram(application, deps, storage, catalogue)
-    install_clinics(deps.runner)  # type: ignore[arg-type]  # counts CountMetric effects
-    deps.commands["stats"] = stats_command(storage, config.admin_chat_ids)
-
-    assert application.job_queue is not None
-    schedule_daily_purge(application.job_queue, storage, deps.now, config.idle_days)
-
-
-def run(config: Config) -> int:
-    """``python -m bot`` with a token: serve until interrupted; returns the exit code."""
-    return asyncio.run(serve(config))

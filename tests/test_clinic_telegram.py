@@ -28,7 +28,7 @@ MakeBot = Callable[..., Awaitable[BotHarness]]
 
 
 async def with_clinics(bot: BotHarness) -> None:
-    """The clinic wiring the bot gets in production (see `bot.telegram_adapter.serve`)."""
+    """The clinic wiring the bot gets in production (see `bot.telegram_serve.serve`)."""
     install(bot.runner)
     commands = getattr(bot.deps, "commands", None)
     if commands is not None:

@@ -20,7 +20,7 @@ import pytest
 from conftest import BotHarness
 
 from bot.storage import USER_TABLES
-from bot.telegram_adapter import attach_services
+from bot.telegram_serve import attach_services
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CHAT = 8_080_000_123

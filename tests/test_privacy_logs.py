@@ -26,7 +26,7 @@ from fakebotapi import Fault
 
 from bot import turns as turns_module
 from bot.logging_setup import QUIET_LOGGERS, setup_logging
-from bot.telegram_adapter import attach_services
+from bot.telegram_serve import attach_services
 from dialogs.events import TextSent
 
 CHAT = 7_640_000_123

@@ -15,7 +15,7 @@ from conftest import DEFAULT_NOW, BotHarness
 
 from bot.housekeeping import PURGE_EVERY, PURGE_JOB, purge_idle_users
 from bot.reminders.service import ReminderService
-from bot.telegram_adapter import attach_services
+from bot.telegram_serve import attach_services
 from dialogs.effects import SetReminder
 
 IDLE = 7_420_000_001  # talked 95 days ago, nothing since

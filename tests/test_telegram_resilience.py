@@ -161,7 +161,7 @@ async def test_serve_runs_the_whole_bot_until_told_to_stop(fake_api: FakeBotAPI,
     """`python -m bot` with a token: storage, catalogue, reminders, clinics, polling."""
     import asyncio
 
-    from bot.telegram_adapter import serve
+    from bot.telegram_serve import serve
 
     config = Config(
         telegram_bot_token=fake_api.token,
