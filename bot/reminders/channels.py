@@ -15,14 +15,9 @@ from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.reminders.service import (
-    Blocked,
-    JobQueueTrigger,
-    ReminderService,
-    RetryLater,
-    SendFailed,
-    Undeliverable,
-)
+from bot.reminders.sending import Blocked, RetryLater, SendFailed, Undeliverable
+from bot.reminders.service import ReminderService
+from bot.reminders.trigger import JobQueueTrigger
 from bot.storage import Storage
 from catalogue.models import Catalogue
 from dialogs.screen import Screen

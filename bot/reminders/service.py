@@ -1,7 +1,9 @@
 """Planning, catalogue follow-up and sending of reminders, check-ins and notices.
 
 SQLite (`ReminderStore`) is the source of truth; the JobQueue only says *when* to look
-(`JobQueueTrigger`). Sending is one drain at a time (`ReminderService.run_due`), in order of due
+(`bot.reminders.trigger.JobQueueTrigger`). What to plan for an occurrence, and whether it
+still stands, is `bot.reminders.planning`; what a channel raises is `bot.reminders.sending`.
+Sending is one drain at a time (`ReminderService.run_due`), in order of due
 time, one message in flight: PTB's rate limiter paces it (30 messages a second overall).
 
 **Mark before and after.** A row is marked ``sending`` just before its message goes to
@@ -17,33 +19,29 @@ before each send: a moved meeting moves its reminders; a cancelled date tells th
 (weekly) carries on with the next; a retired, ended or vanished meeting tells the person, stops
 the reminder and offers other groups of the same organisation.
 
-**Telegram's answers**: 403 (blocked) forgets everything of that person; 429 is retried by the
-rate limiter and, if it persists, the row waits `retry_after` seconds; network trouble is retried
-with backoff until the message is no longer useful (see `schedule.decide`).
+**Telegram's answers** (as `Sender`'s exceptions): 403 (blocked) forgets everything of that
+person; 429 is retried by the rate limiter and, if it persists, the row waits `retry_after`
+seconds; network trouble is retried with backoff until the message is no longer useful (see
+`schedule.decide`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.reminders.schedule import (
-    Kind,
-    Verdict,
-    checkin_due_at,
-    checkin_verdict,
-    decide,
-)
-from bot.reminders.store import Planned, PlannedRow, Reminder, ReminderStore, RowState
+from bot.reminders.planning import Status, next_occurrence, occurrence_status, plan_occurrence
+from bot.reminders.schedule import Kind, Verdict, checkin_verdict, decide
+from bot.reminders.sending import Blocked, RetryLater, Sender, SendFailed, Undeliverable
+from bot.reminders.store import Planned, Reminder, ReminderStore, RowState
 from bot.storage import Storage
 from catalogue.models import Catalogue, Meeting
-from catalogue.recurrence import next_meeting_at, occurrences_between
-from catalogue.reminder_times import pick_occurrence, reminder_due_at
+from catalogue.reminder_times import reminder_due_at
 from dialogs.checkin import Answer, CheckinAnswered, checkin_message
 from dialogs.context import ReminderView
 from dialogs.effects import CancelReminder, SetReminder
@@ -51,17 +49,7 @@ from dialogs.reminders import RemindLater, SkipOccurrence, notice_message, remin
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE
 
-__all__ = [
-    "Blocked",
-    "Clock",
-    "JobQueueTrigger",
-    "ReminderService",
-    "RetryLater",
-    "SendFailed",
-    "Sender",
-    "Undeliverable",
-    "plan_occurrence",
-]
+__all__ = ["ReminderService", "StartReport"]
 
 log = logging.getLogger(__name__)
 
@@ -71,91 +59,6 @@ KEEP_DONE_ROWS = timedelta(days=14)
 """Sent rows stay a while: the buttons on a reminder refer to them."""
 KEEP_FINISHED_ONCE = timedelta(days=1)
 """A one-off reminder with nothing left to send is kept a day ("remind me next time")."""
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-# --- sending -------------------------------------------------------------------------------
-
-
-class Blocked(Exception):
-    """The person blocked the bot or deleted their account (Telegram 403): forget them."""
-
-
-class RetryLater(Exception):
-    """Telegram asked to wait (429) even after the rate limiter's own retries."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(seconds)
-        self.seconds = seconds
-
-
-class SendFailed(Exception):
-    """Network trouble or a server error: try again later."""
-
-
-class Undeliverable(Exception):
-    """Telegram refused this message for good (400): it will not get better."""
-
-
-class Sender(Protocol):
-    """Shows one screen in one chat; raises the exceptions above."""
-
-    async def send(self, chat_id: int, screen: Screen) -> None: ...
-
-
-# --- planning ------------------------------------------------------------------------------
-
-
-def plan_occurrence(
-    meeting: Meeting, occurrence_at: datetime, offsets_minutes: tuple[int, ...], now: datetime
-) -> list[PlannedRow]:
-    """The reminders still ahead for one occurrence, and the check-in after it."""
-    rows = [
-        PlannedRow(Kind.REMINDER, due_at, occurrence_at, minutes)
-        for minutes in sorted(set(offsets_minutes), reverse=True)
-        if (due_at := reminder_due_at(occurrence_at, minutes)) > now
-    ]
-    rows.append(
-        PlannedRow(Kind.CHECKIN, checkin_due_at(occurrence_at, meeting.duration), occurrence_at)
-    )
-    return rows
-
-
-def next_occurrence(
-    meeting: Meeting, offsets_minutes: tuple[int, ...], after: datetime, now: datetime
-) -> datetime | None:
-    """The first occurrence starting after `after` with a reminder still ahead of `now`."""
-    occurrences: list[datetime] = []
-    at = after
-    while len(occurrences) < 4 and (found := next_meeting_at(meeting, at)) is not None:
-        occurrences.append(found)
-        at = found + timedelta(minutes=1)
-    return pick_occurrence(occurrences, offsets_minutes, now)
-
-
-class Status:
-    VALID = "valid"
-    MOVED = "moved"
-    CANCELLED = "cancelled"
-    STOPPED = "stopped"
-
-
-def occurrence_status(meeting: Meeting | None, occurrence_at: datetime, now: datetime) -> str:
-    """Whether a planned occurrence still stands in the catalogue as loaded now."""
-    if meeting is None:
-        return Status.STOPPED
-    local = occurrence_at.astimezone(ZoneInfo(meeting.timezone))
-    window = timedelta(minutes=1)
-    if local in occurrences_between(meeting, local - window, local + window):
-        return Status.VALID
-    if next_meeting_at(meeting, min(now, local)) is None:
-        return Status.STOPPED
-    if local.date() in meeting.cancelled_on:
-        return Status.CANCELLED
-    return Status.MOVED
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +83,11 @@ class ReminderService:
         storage: Storage,
         catalogue: Catalogue,
         sender: Sender,
-        *,
-        forget: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.storage = storage
         self.store = ReminderStore(storage)
         self.catalogue = catalogue
         self.sender = sender
-        self._forget = forget or storage.forget_user
         self.on_planned: Callable[[list[Planned]], None] = lambda rows: None
         self._drain = asyncio.Lock()
 
@@ -255,7 +155,7 @@ class ReminderService:
             for r, next_at in await self.store.reminders_of(user_key)
         )
 
-    def register(self, runner: Any, clock: Callable[[], datetime] | None = None) -> None:
+    def register(self, runner: Any) -> None:
         """Wire this service into a `bot.turns.TurnRunner`: effect handlers and context."""
 
         async def on_set(effect: SetReminder, scope: Any) -> None:
@@ -424,7 +324,7 @@ class ReminderService:
             await self.sender.send(chat_id, screen)
         except Blocked:
             await self.store.count("blocked_forgotten")
-            await self._forget(row.user_key)
+            await self.storage.forget_user(row.user_key)
             return 0
         except RetryLater as wait:
             await self._retry_at(row, now + timedelta(seconds=wait.seconds))
@@ -503,91 +403,4 @@ class ReminderService:
 
 
 def _with_due(row: Planned, due_at: datetime) -> Planned:
-    from dataclasses import replace
-
     return replace(row, due_at=due_at, state=RowState.PENDING)
-
-
-# --- the JobQueue as trigger ---------------------------------------------------------------
-
-
-class JobQueueTrigger:
-    """Wakes `ReminderService.run_due` through PTB's JobQueue; keeps no state of its own.
-
-    Only rows due within `horizon` get a job of their own (``reminder:<row id>``, data: the row
-    id; never a chat id); a repeating sweep every `sweep_every` sends whatever is due and
-    arms the next horizon. So 100,000 pending reminders cost 100,000 rows on disk and a few
-    hundred jobs in memory, and start-up stays quick. A restart re-arms from SQLite.
-    """
-
-    def __init__(
-        self,
-        service: ReminderService,
-        job_queue: Any,
-        clock: Callable[[], datetime],
-        *,
-        horizon: timedelta = timedelta(minutes=10),
-        sweep_every: timedelta = timedelta(minutes=1),
-    ) -> None:
-        self.service = service
-        self.job_queue = job_queue
-        self.clock = clock
-        self.horizon = horizon
-        self.sweep_every = sweep_every
-        self._armed: dict[int, datetime] = {}
-        self._kick: asyncio.Task[None] | None = None
-        self._again = False
-        service.on_planned = self.arm
-
-    async def start(self) -> StartReport:
-        """Call from ``post_init``: recover, follow the catalogue, arm jobs, start sweeping."""
-        report = await self.service.start(self.clock())
-        await self.sweep()
-        self.job_queue.run_repeating(
-            self._on_sweep, interval=self.sweep_every.total_seconds(), name="reminders:sweep"
-        )
-        self.job_queue.run_repeating(
-            self._on_housekeeping, interval=24 * 3600, first=60, name="reminders:housekeeping"
-        )
-        return report
-
-    def arm(self, rows: list[Planned]) -> None:
-        """Give each row due within the horizon a job of its own (once)."""
-        now = self.clock()
-        limit = now + self.horizon
-        for row in rows:
-            if row.due_at > limit or self._armed.get(row.id) == row.due_at:
-                continue
-            self._armed[row.id] = row.due_at
-            delay = max(0.0, (row.due_at - now).total_seconds())
-            self.job_queue.run_once(self._on_due, delay, name=f"reminder:{row.id}", data=row.id)
-
-    async def sweep(self) -> None:
-        """Send what is due, then arm the rows that came within the horizon."""
-        await self.kick()
-        upcoming = await self.service.store.open_rows(due_before=self.clock() + self.horizon)
-        self.arm(upcoming)
-
-    async def kick(self) -> None:
-        """Run a drain now, or once more after the one running (never two at once)."""
-        self._again = True
-        if self._kick is not None and not self._kick.done():
-            await asyncio.shield(self._kick)
-            return
-        self._kick = asyncio.ensure_future(self._drain())
-        await asyncio.shield(self._kick)
-
-    async def _drain(self) -> None:
-        while self._again:
-            self._again = False
-            await self.service.run_due(self.clock())
-
-    async def _on_due(self, context: Any) -> None:
-        self._armed.pop(context.job.data, None)
-        await self.kick()
-
-    async def _on_sweep(self, context: Any) -> None:
-        await self.sweep()
-
-    async def _on_housekeeping(self, context: Any) -> None:
-        await self.service.housekeeping(self.clock())
