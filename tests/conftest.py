@@ -41,6 +41,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import socket
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -82,6 +83,13 @@ class Clock:
         if at.tzinfo is None:
             raise ValueError("the clock holds aware datetimes only")
         self.at = at
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 free right now, for a webhook server the test starts next."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @cache

@@ -7,10 +7,8 @@ connections, slow answers, a blocked bot).
 
 from __future__ import annotations
 
-import socket
-
 import httpx
-from conftest import BotHarness, Clock
+from conftest import BotHarness, Clock, free_port
 from fakebotapi import FakeBotAPI, Fault
 
 from bot.config import Config
@@ -90,18 +88,12 @@ def test_the_flood_gate_lets_a_calm_chat_through_again() -> None:
     assert gate.admit(1) is Admission.ADMIT
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_webhook_mode_checks_the_secret_token(
     fake_api: FakeBotAPI, tmp_path, clock: Clock
 ) -> None:
     from conftest import _catalogue_and_indexes
 
-    port = _free_port()
+    port = free_port()
     config = Config(
         telegram_bot_token=fake_api.token,
         telegram_api_base_url=fake_api.root_url,

@@ -11,12 +11,11 @@ Content-Length to check up front), while a large but legal update still gets in.
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from conftest import Clock, _catalogue_and_indexes
+from conftest import Clock, _catalogue_and_indexes, free_port
 from fakebotapi import FakeBotAPI
 
 from bot.config import Config
@@ -34,12 +33,6 @@ from bot.turns import TurnRunner
 SECRET = "webhook-secret_42"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CHAT = 7_970_000_001
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
