@@ -35,7 +35,7 @@ async def with_reminders(bot: BotHarness) -> None:
 
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_reminders], read_timeout_s=0.5)
+    harness = await make_bot(setup=[with_reminders], read_timeout_s=2.0)
     return await harness.start()
 
 
@@ -52,7 +52,7 @@ def reminders_per_chat(bot: BotHarness) -> Counter[int]:
 
 
 async def test_a_reply_whose_send_times_out_still_reaches_the_person(bot: BotHarness) -> None:
-    bot.api.fail_next("sendMessage", Fault.delay(1.0))  # longer than the 0.5 s read timeout
+    bot.api.fail_next("sendMessage", Fault.delay(3.0))  # longer than the 2 s read timeout
     reply = await bot.say(CHAT, "/start")
     assert "Voor mezelf" in reply.buttons
     # The bot cannot know whether a timed-out message arrived, so it sends again:
@@ -81,7 +81,7 @@ async def test_a_reminder_whose_send_times_out_arrives_once_or_twice_never_lost(
     bot: BotHarness,
 ) -> None:
     await remind(bot, CHAT)
-    bot.api.fail_next("sendMessage", Fault.delay(1.0), chat_id=CHAT)
+    bot.api.fail_next("sendMessage", Fault.delay(3.0), chat_id=CHAT)
     bot.clock.set(DUE_AT)
     await bot.reminders.run_due(DUE_AT)
     await bot.api.wait_until(lambda: reminders_per_chat(bot)[CHAT] >= 1)
