@@ -81,7 +81,7 @@ def attach_services(
     from bot.clinics.hooks import install as install_clinics
     from bot.clinics.hooks import stats_command
     from bot.housekeeping import schedule_daily_purge
-    from bot.reminders.channels import attach_telegram
+    from bot.reminders import attach_telegram
 
     attach_telegram(application, deps, storage, catalogue)
     install_clinics(deps.runner)  # type: ignore[arg-type]  # counts CountMetric effects

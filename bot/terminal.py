@@ -191,7 +191,7 @@ async def run_terminal(
 ) -> int:
     """Run the conversation on stdin/stdout until end of input; returns the exit code."""
     from bot.clinics.hooks import install as install_clinics
-    from bot.reminders.channels import attach_terminal as attach_reminders
+    from bot.reminders import attach_terminal as attach_reminders
     from bot.secrets import load_secrets
     from bot.storage import Storage
     from catalogue.loading import load_catalogue
