@@ -503,6 +503,9 @@ def remind_confirm_screen(
         ),
         lines,
         _("Voor de bijeenkomst van {when}.").format(when=meeting_time(occurrence, ctx.language)),
+        _("De andere herinnering is voor deze keer al voorbij.")
+        if len(times) < len(state.remind_offsets)
+        else None,
         _("Daarna elke keer opnieuw, tot je ze stopt met /herinneringen.")
         if state.remind_weekly
         else None,

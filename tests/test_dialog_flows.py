@@ -327,3 +327,19 @@ def test_no_clinic_no_counts():
     chat.type("Utrecht")
     chat.press("AA Utrecht Centrum")
     assert not any(isinstance(e, CountMetric) for t in chat.turns for e in t.effects)
+
+
+def test_a_reminder_that_has_passed_for_tonight_is_said_not_silently_dropped():
+    """Both reminders asked an hour before tonight's meeting: only the 2-hours one is still ahead."""
+    chat = Chat(now=datetime(2026, 11, 24, 17, 0, tzinfo=NOW.tzinfo))
+    chat.start()
+    chat.press("Voor mezelf")
+    chat.press("Alcohol")
+    chat.type("Utrecht")
+    chat.press("AA Utrecht Centrum")
+    chat.press("Herinner me")
+    chat.press("Allebei")
+    chat.press("Alleen de volgende keer")
+    assert "dinsdag 24 november, 17:30" in chat.text
+    assert "19:00" not in chat.text
+    assert "De andere herinnering is voor deze keer al voorbij." in chat.text
