@@ -330,7 +330,7 @@ def test_no_clinic_no_counts():
 
 
 def test_a_reminder_that_has_passed_for_tonight_is_said_not_silently_dropped():
-    """Both reminders asked an hour before tonight's meeting: only the 2-hours one is still ahead."""
+    """Both reminders asked before tonight's meeting: only the 2-hours one is still ahead."""
     chat = Chat(now=datetime(2026, 11, 24, 17, 0, tzinfo=NOW.tzinfo))
     chat.start()
     chat.press("Voor mezelf")
