@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from catalogue.cli_options import add_data_dir, add_today
 from catalogue.errors import DataFilesError
 from catalogue.loading import (
     BUNDLED_DATA_DIR,
@@ -255,17 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="the bot's data directory (default: $ZELFHULPWIJZER_DATA_DIR or ./var)",
-    )
-    parser.add_argument(
-        "--today",
-        type=date.fromisoformat,
-        metavar="YYYY-MM-DD",
-        help="the date to judge against (default: today)",
-    )
+    add_data_dir(parser)
+    add_today(parser)
 
 
 def _plug(commands: argparse._SubParsersAction, name: str, module_name: str, help_text: str):

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from catalogue.cli_options import add_data_dir, add_today
 from catalogue.errors import CatalogueError
 from catalogue.importers import FeedFormat, import_feed
 from catalogue.loading import default_data_dir
@@ -36,16 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--source-name", help="name of the feed (default: from the file name); also names the file"
     )
     parser.add_argument("--source-url", help="where the feed is published")
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="the bot's data directory (default: $ZELFHULPWIJZER_DATA_DIR or ./var)",
-    )
-    parser.add_argument(
-        "--today",
-        type=date.fromisoformat,
-        help="import date YYYY-MM-DD (default: today; for tests and replays)",
-    )
+    add_data_dir(parser)
+    add_today(parser, help="the import date (default: today; for tests and replays)")
     parser.add_argument(
         "--dry-run", action="store_true", help="report what would change, write nothing"
     )

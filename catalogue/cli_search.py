@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from catalogue.cli_options import add_data_dir
 from catalogue.errors import DataFilesError
 from catalogue.kinds import Attribute, Problem, Relation, Seeker
 from catalogue.loading import default_data_dir, load_catalogue
@@ -50,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--youth", action="store_true")
     parser.add_argument("--english", action="store_true")
     parser.add_argument("--day", choices=DAYS)
-    parser.add_argument("--data-dir", help="the data directory (default: the bot's)")
+    add_data_dir(parser)
 
 
 def main(args: argparse.Namespace) -> int:
