@@ -36,6 +36,8 @@ from pathlib import Path
 from conftest import DEFAULT_NOW, _catalogue_and_indexes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_dialog_property import COMMANDS
+from test_dialog_property import PAYLOADS as DIALOG_PAYLOADS
 from test_locales import EXTRACTED
 
 from bot.clinics.hooks import install as install_clinic_counters
@@ -78,28 +80,7 @@ TEXTS = [
     " ",
     "a" * 4096,
 ]
-COMMANDS = [
-    "start",
-    "help",
-    "privacy",
-    "taal",
-    "language",
-    "opnieuw",
-    "stop",
-    "vergeet",
-    "hulp",
-    "herinneringen",
-    "stats",
-    "onbekend",
-]
-PAYLOADS = [
-    "",
-    "voorbeeldkliniek-utrecht_sn_ro_pd_g2745912",
-    "voorbeeldkliniek-utrecht_ss",
-    "rommel",
-    "a" * 64,
-    "../../etc",
-]
+PAYLOADS = [*DIALOG_PAYLOADS, "a" * 64, "../../etc"]
 GARBAGE = ["who:self", "res:open:0", "mt:cal", "rm:stop:999", "ci:good:1", "go:lang:xx", "", "zz"]
 
 
