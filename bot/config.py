@@ -11,6 +11,8 @@ TELEGRAM_BOT_TOKEN (unset)            Bot token from @BotFather. Unset: ``python
                                       the conversation in the terminal instead.
 TELEGRAM_API_BASE_URL                 Root URL of the Bot API server; set it for a self-hosted
   (https://api.telegram.org)          ``telegram-bot-api`` (e.g. ``http://127.0.0.1:8081``).
+                                      Production takes ``http://`` only to this machine
+                                      (the token and every message would cross in clear).
 WEBHOOK_URL (unset)                   Public https URL Telegram posts updates to; unset: polling.
 WEBHOOK_SECRET (required w/ webhook)  Token Telegram sends in ``X-Telegram-Bot-Api-Secret-Token``;
                                       1-256 characters of ``A-Z a-z 0-9 _ -``.
@@ -38,6 +40,7 @@ printed `Config` cannot leak them.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -45,6 +48,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 __all__ = ["Config", "ConfigError", "Environment"]
 
@@ -145,6 +149,11 @@ class Config:
         base_url = base_url.removesuffix("/bot")
         if not base_url.startswith(("http://", "https://")):
             problems.append("TELEGRAM_API_BASE_URL: expected an http:// or https:// URL")
+        elif environment is Environment.PRODUCTION and not _is_safe_api_url(base_url):
+            problems.append(
+                "TELEGRAM_API_BASE_URL: production needs https:// for a Bot API server on "
+                "another machine (http:// only to localhost)"
+            )
 
         webhook_url = env.get("WEBHOOK_URL")
         webhook_secret = env.get("WEBHOOK_SECRET")
@@ -208,6 +217,24 @@ class Config:
             idle_days=idle_days,
             fake_now=fake_now,
         )
+
+
+def _is_safe_api_url(url: str) -> bool:
+    """https anywhere, or http to this machine (a self-hosted server beside the bot).
+
+    >>> _is_safe_api_url("http://127.0.0.1:8081"), _is_safe_api_url("http://bot-api:8081")
+    (True, False)
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = parts.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _int(

@@ -20,7 +20,8 @@ Entry points:
 Privacy: nothing here logs chat ids, user ids, names, texts or the token;
 errors are logged as type and code location only. The ``httpx`` logger is
 kept at WARNING because it would log request URLs, which hold the token.
-Only private chats are served; in groups and channels the bot stays silent.
+Only private chats are served; groups and channels the bot leaves
+(`bot.telegram_groups`).
 """
 
 from __future__ import annotations
@@ -46,12 +47,14 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.config import Config
 from bot.flood import SLOW_DOWN, Admission, FloodGate
 from bot.telegram_events import to_event
+from bot.telegram_groups import leave_group
 from bot.telegram_limits import RetryingRateLimiter
 from bot.telegram_render import ChatView, send_screens
 from dialogs.events import ButtonPressed, Command, Event
@@ -76,7 +79,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _QUIET_LOGGERS = ("httpx", "httpcore", "telegram")
-ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
 
 # The command menu, in the order shown. Names stay the same in every language
 # (the dialogue understands them); descriptions are translated per menu.
@@ -187,8 +195,7 @@ class _Handlers:
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A message, command or edited message in a private chat: one turn.
 
-        Groups and channels get no answer: nobody should talk about their
-        addiction where others read along.
+        Groups and channels get no turn: `leave_group` (run first) leaves them.
         """
         chat, user = update.effective_chat, update.effective_user
         event = to_event(update)
@@ -344,6 +351,7 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    application.add_handler(TypeHandler(Update, leave_group), group=-1)
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.ALL, handlers.on_message))
     application.add_error_handler(on_error)

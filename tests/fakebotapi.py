@@ -404,6 +404,21 @@ class FakeBotAPI:
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._push_message(chat_id, "text", extra, language_code, chat_type, user_id)
 
+    def add_bot_to(
+        self, chat_id: int, chat_type: str = "group", *, language_code: str | None = "nl"
+    ) -> int:
+        """Someone adds the bot to a group, supergroup or channel (a ``my_chat_member`` update)."""
+        chat = self._chat(chat_id, chat_type)
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Zelfhulpwijzer"}
+        member = {
+            "chat": self._chat_json(chat),
+            "from": self._user_json(abs(chat_id), language_code, None),
+            "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot},
+        }
+        return self.push_update({"my_chat_member": member})
+
     def send_command(self, chat_id: int, command: str, arg: str = "", **kwargs: Any) -> int:
         """``send_command(1, "start", "abc")`` sends ``/start abc``."""
         text = f"/{command.lstrip('/')}" + (f" {arg}" if arg else "")
@@ -1003,6 +1018,10 @@ class FakeBotAPI:
         chat = self._chat(int(params.get("chat_id") or 0))
         if chat.messages.pop(int(params.get("message_id") or 0), None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
+        return True
+
+    async def _api_leaveChat(self, params: dict[str, Any]) -> Any:
+        self._chat(int(params.get("chat_id") or 0))
         return True
 
     async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:

@@ -126,9 +126,9 @@ async def test_every_update_gets_an_answer_and_every_button_press_is_answered(ri
     assert len(api.calls_of("answerCallbackQuery")) == 2
 
 
-async def test_group_messages_get_no_answer(rig: Rig) -> None:
+async def test_group_messages_run_no_turn_and_the_bot_leaves(rig: Rig) -> None:
     reply = await rig.step(lambda: rig.api.send_text(-100555, "/start", chat_type="group"))
-    assert reply.calls == []
+    assert [c.method for c in reply.calls] == ["sendMessage", "leaveChat"]
     assert rig.runner.events == []
 
 

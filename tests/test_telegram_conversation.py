@@ -236,6 +236,18 @@ async def test_the_command_menu_is_set_in_dutch_and_english(bot_app: BotHarness)
 
 
 @pytest.mark.parametrize("chat_type", ["group", "supergroup"])
-async def test_groups_get_no_answer(bot_app: BotHarness, chat_type: str) -> None:
+async def test_a_group_gets_a_polite_word_and_the_bot_leaves(
+    bot_app: BotHarness, chat_type: str
+) -> None:
     reply = await bot_app.say(-1001234, "/start", chat_type=chat_type)
-    assert reply.calls == []
+    assert [c.method for c in reply.calls] == ["sendMessage", "leaveChat"]
+    assert "privégesprek" in reply.text and "https://t.me/" in reply.text
+    assert await bot_app.storage.count_users() == 0  # no conversation was started
+
+
+async def test_added_to_a_group_or_channel_the_bot_leaves(bot_app: BotHarness) -> None:
+    reply = await bot_app.step(lambda: bot_app.api.add_bot_to(-1005678, language_code="en"))
+    assert [c.method for c in reply.calls] == ["sendMessage", "leaveChat"]
+    assert "private chat" in reply.text
+    reply = await bot_app.step(lambda: bot_app.api.add_bot_to(-1009999, "channel"))
+    assert [c.method for c in reply.calls] == ["leaveChat"]  # a channel hears nothing
