@@ -25,8 +25,7 @@ __all__ = ["LEAVE_TEXT", "leave_group"]
 log = logging.getLogger(__name__)
 
 LEAVE_TEXT = N_(
-    "Ik werk alleen in een privégesprek, zodat niemand meeleest. Stuur me daar een bericht: "
-    "{link}"
+    "Ik werk alleen in een privégesprek, zodat niemand meeleest. Stuur me daar een bericht: {link}"
 )
 _GONE = (ChatMember.LEFT, ChatMember.BANNED)
 
@@ -41,8 +40,10 @@ async def leave_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return  # removed already: nothing to say, nowhere to leave
     user = update.effective_user
     language = choose_language(None, user.language_code if user else None)
-    text = translations(language).gettext(LEAVE_TEXT).format(
-        link=f"https://t.me/{context.bot.username}"
+    text = (
+        translations(language)
+        .gettext(LEAVE_TEXT)
+        .format(link=f"https://t.me/{context.bot.username}")
     )
     try:
         if chat.type != ChatType.CHANNEL:

@@ -106,7 +106,7 @@ def test_production_refuses_a_key_that_is_not_random(tmp_path: Path, weak: str):
 def test_production_refuses_a_key_file_left_beside_the_database(tmp_path: Path):
     load_secrets(config(tmp_path))  # a development run left secret.key behind
     key = base64.b64encode(bytes(range(32))).decode()
-    with pytest.raises(SecretKeyError, match="secret.key"):
+    with pytest.raises(SecretKeyError, match=r"secret\.key"):
         load_secrets(production(tmp_path, ZELFHULPWIJZER_SECRET_KEY=key))
     (tmp_path / "secret.key").unlink()
     assert load_secrets(production(tmp_path, ZELFHULPWIJZER_SECRET_KEY=key))
