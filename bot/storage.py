@@ -283,11 +283,20 @@ MIGRATIONS: list[Migration] = [
     """,
     # 5: meeting and clinic ids sealed, outbox rows unique, at most a few open rows per user.
     _seal_reminder_ids,
+    # 6: who has been counted for a clinic this week (see bot/clinics/counters.py): a keyed
+    # hash per person and count, so that one person repeating a step counts once.
+    """
+    CREATE TABLE counted (
+        user_key TEXT NOT NULL,
+        mark     TEXT NOT NULL,
+        PRIMARY KEY (user_key, mark)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 # Tables with a ``user_key`` column holding one user's data. `forget_user` and
 # `purge_idle` delete from each, in this order: list child tables before ``users``.
-USER_TABLES: list[str] = ["outbox", "reminders", "checkins", "users"]
+USER_TABLES: list[str] = ["outbox", "reminders", "checkins", "counted", "users"]
 
 # SQL conditions on ``users.user_key`` that keep an idle user from being purged,
 # e.g. "EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key)".

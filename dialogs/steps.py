@@ -55,9 +55,9 @@ Handler = Callable[[DialogState, Event, TurnContext], Turn]
 T = TypeVar("T")
 
 
-def metric(state: DialogState, which: Metric) -> tuple[Effect, ...]:
+def metric(state: DialogState, which: Metric, about: str = "") -> tuple[Effect, ...]:
     """A clinic counter, only for conversations that came in through a clinic's link."""
-    return (CountMetric(state.clinic_id, which),) if state.clinic_id else ()
+    return (CountMetric(state.clinic_id, which, about),) if state.clinic_id else ()
 
 
 def chosen(event: Event, buttons: Mapping[str, T], typed: Callable[[str], T | None]) -> T | None:
