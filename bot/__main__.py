@@ -84,8 +84,8 @@ def run_telegram(config: Config) -> int:
 
 def run_terminal(config: Config, language: str | None) -> int:
     """Run the terminal conversation; Ctrl-C ends it as cleanly as end of input."""
+    from bot.app import run_terminal as run
     from bot.storage import StorageError
-    from bot.terminal import run_terminal as run
     from catalogue.errors import CatalogueError
 
     try:

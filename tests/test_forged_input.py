@@ -13,8 +13,6 @@ import logging
 import pytest
 from conftest import BotHarness
 
-from bot.telegram_serve import attach_services
-
 CHAT = 7_070_000_001
 APOLOGY = "Sorry, er ging aan mijn kant iets mis"
 HUGE = "9" * 40
@@ -36,13 +34,9 @@ FORGED_BUTTONS = [
 ]
 
 
-async def with_services(bot: BotHarness) -> None:
-    attach_services(bot.app, bot.deps, bot.storage, bot.catalogue, bot.config)
-
-
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_services])
+    harness = await make_bot()
     return await harness.start()
 
 

@@ -19,7 +19,6 @@ from conftest import BotHarness
 
 from bot.secrets import Secrets
 from bot.storage import Storage
-from bot.telegram_serve import attach_services
 from dialogs import DialogState, state_to_json
 from dialogs.state import Problem
 
@@ -28,13 +27,9 @@ CHAT = 8_080_000_124
 CLINIC = "voorbeeldkliniek-utrecht"
 
 
-async def with_services(bot: BotHarness) -> None:
-    attach_services(bot.app, bot.deps, bot.storage, bot.catalogue, bot.config)
-
-
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_services])
+    harness = await make_bot()
     return await harness.start()
 
 

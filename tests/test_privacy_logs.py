@@ -21,12 +21,10 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from conftest import BotHarness
 from fakebotapi import Fault
 
 from bot import turns as turns_module
 from bot.logging_setup import QUIET_LOGGERS, setup_logging
-from bot.telegram_serve import attach_services
 from dialogs.events import TextSent
 
 CHAT = 7_640_000_123
@@ -68,12 +66,7 @@ def rendered(record: logging.LogRecord) -> str:
 async def test_a_whole_conversation_with_faults_logs_nothing_personal(
     make_bot, every_record: list[logging.LogRecord], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def with_services(harness: BotHarness) -> None:
-        attach_services(
-            harness.app, harness.deps, harness.storage, harness.catalogue, harness.config
-        )
-
-    bot = await make_bot(setup=[with_services])
+    bot = await make_bot()
     output = io.StringIO()
     setup_logging("DEBUG", bot.api.token, stream=output)  # as `python -m bot` with LOG_LEVEL=DEBUG
     real_advance = turns_module.advance

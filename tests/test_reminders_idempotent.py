@@ -20,7 +20,6 @@ from test_reminders_telegram import (
     remind,
     reminders_to,
     run_at,
-    with_reminders,
 )
 
 from bot.reminders.store import MAX_OPEN_ROWS_PER_USER
@@ -31,7 +30,7 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_reminders])
+    harness = await make_bot()
     return await harness.start()
 
 

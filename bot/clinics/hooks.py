@@ -1,23 +1,20 @@
-"""The clinics' hooks into the running bot: counting effects, and the `/stats` answer."""
+"""The clinics' part of the running bot: counting effects, and the `/stats` answer (`bot.app`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from bot.clinics.counters import count_once, iso_week
 from bot.clinics.stats import format_table, read_stats
 from bot.storage import Storage, StorageError
-from bot.turns import EffectHandler, TurnRunner, TurnScope
+from bot.telegram_adapter import CommandHook
+from bot.turns import EffectHandler, TurnScope
 from dialogs.effects import CountMetric
 from dialogs.screen import Screen
 
-CommandHook = Callable[[int, str, datetime], Awaitable[Sequence[Screen] | None]]
-"""A command the adapter answers itself for some chats: (chat_id, argument, now) -> screens,
-or None when the command is not for this chat and the dialogue should answer as usual."""
-
-__all__ = ["STATS_WEEKS", "counting_handler", "install", "stats_command", "stats_reply"]
+__all__ = ["STATS_WEEKS", "counting_handler", "stats_command", "stats_reply"]
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +23,7 @@ STATS_WEEKS = 12
 TELEGRAM_TEXT_LIMIT = 4096
 
 
-def counting_handler(storage: Storage) -> EffectHandler:
+def counting_handler(storage: Storage) -> EffectHandler[CountMetric]:
     """The `CountMetric` handler: add one for the clinic in the week of the turn, once per
     person (`count_once`).
 
@@ -41,11 +38,6 @@ def counting_handler(storage: Storage) -> EffectHandler:
             log.warning("clinic counter not updated: %s", type(error).__name__)
 
     return handle
-
-
-def install(runner: TurnRunner) -> None:
-    """Register the clinic counters with a turn runner."""
-    runner.on_effect(CountMetric, counting_handler(runner.storage))
 
 
 async def stats_reply(storage: Storage, now: datetime, clinic_id: str | None = None) -> str:

@@ -32,7 +32,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.reminders.planning import Status, next_occurrence, occurrence_status, plan_occurrence
@@ -40,13 +39,21 @@ from bot.reminders.schedule import Kind, Verdict, checkin_verdict, decide
 from bot.reminders.sending import Blocked, RetryLater, Sender, SendFailed, Undeliverable
 from bot.reminders.store import Planned, Reminder, ReminderStore, RowState
 from bot.storage import Storage
+from bot.turns import TurnScope
+from catalogue.holder import CatalogueHolder
 from catalogue.models import Catalogue, Meeting
 from catalogue.reminder_times import reminder_due_at
 from dialogs.actions import small_id
-from dialogs.checkin import Answer, CheckinAnswered, checkin_message
+from dialogs.checkin import Answer, checkin_message
 from dialogs.context import ReminderView
-from dialogs.effects import CancelReminder, SetReminder
-from dialogs.reminders import RemindLater, SkipOccurrence, notice_message, reminder_message
+from dialogs.effects import (
+    CancelReminder,
+    CheckinAnswered,
+    RemindLater,
+    SetReminder,
+    SkipOccurrence,
+)
+from dialogs.reminders import notice_message, reminder_message
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE
 
@@ -79,18 +86,18 @@ class StartReport:
 class ReminderService:
     """Reminders for one storage and one catalogue, sent through one `Sender`."""
 
-    def __init__(
-        self,
-        storage: Storage,
-        catalogue: Catalogue,
-        sender: Sender,
-    ) -> None:
+    def __init__(self, storage: Storage, holder: CatalogueHolder, sender: Sender) -> None:
         self.storage = storage
         self.store = ReminderStore(storage)
-        self.catalogue = catalogue
+        self.holder = holder
         self.sender = sender
         self.on_planned: Callable[[list[Planned]], None] = lambda rows: None
         self._drain = asyncio.Lock()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue in use now (it may be swapped while the bot runs)."""
+        return self.holder.catalogue
 
     # --- effects from the dialogue -----------------------------------------------------
 
@@ -161,38 +168,27 @@ class ReminderService:
             for r, next_at in await self.store.reminders_of(user_key)
         )
 
-    def register(self, runner: Any) -> None:
-        """Wire this service into a `bot.turns.TurnRunner`: effect handlers and context."""
+    # --- the effects' handlers (`bot.turns.EffectHandlers`, wired in `bot.app`) ---------
 
-        async def on_set(effect: SetReminder, scope: Any) -> None:
-            clinic_id = await self._clinic_of(scope.user_key)
-            if await self.store.language(scope.user_key) is None:
-                # Reminders speak the language of the conversation that set them, also when
-                # it only came from Telegram's language setting (a turn's hint, not stored).
-                await self.storage.set_language(scope.user_key, scope.language, scope.now)
-            await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
+    async def on_set_reminder(self, effect: SetReminder, scope: TurnScope) -> None:
+        clinic_id = await self._clinic_of(scope.user_key)
+        if await self.store.language(scope.user_key) is None:
+            # Reminders speak the language of the conversation that set them, also when
+            # it only came from Telegram's language setting (a turn's hint, not stored).
+            await self.storage.set_language(scope.user_key, scope.language, scope.now)
+        await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
 
-        async def on_cancel(effect: CancelReminder, scope: Any) -> None:
-            await self.cancel(scope.user_key, effect.reminder_id)
+    async def on_cancel_reminder(self, effect: CancelReminder, scope: TurnScope) -> None:
+        await self.cancel(scope.user_key, effect.reminder_id)
 
-        async def on_skip(effect: SkipOccurrence, scope: Any) -> None:
-            await self.skip_occurrence(scope.user_key, effect.row_id, scope.now)
+    async def on_skip_occurrence(self, effect: SkipOccurrence, scope: TurnScope) -> None:
+        await self.skip_occurrence(scope.user_key, effect.row_id, scope.now)
 
-        async def on_later(effect: RemindLater, scope: Any) -> None:
-            await self.remind_later(scope.user_key, effect.row_id, scope.now)
+    async def on_remind_later(self, effect: RemindLater, scope: TurnScope) -> None:
+        await self.remind_later(scope.user_key, effect.row_id, scope.now)
 
-        async def on_answer(effect: CheckinAnswered, scope: Any) -> None:
-            await self.checkin_answered(scope.user_key, effect.answer)
-
-        async def provide(scope: Any) -> dict[str, Any]:
-            return {"reminders": await self.views(scope.user_key)}
-
-        runner.on_effect(SetReminder, on_set)
-        runner.on_effect(CancelReminder, on_cancel)
-        runner.on_effect(SkipOccurrence, on_skip)
-        runner.on_effect(RemindLater, on_later)
-        runner.on_effect(CheckinAnswered, on_answer)
-        runner.add_context_provider(provide)
+    async def on_checkin_answered(self, effect: CheckinAnswered, scope: TurnScope) -> None:
+        await self.checkin_answered(scope.user_key, effect.answer)
 
     async def _clinic_of(self, user_key: str) -> str | None:
         """The clinic the conversation came from (kept with the reminder, for counts only)."""
