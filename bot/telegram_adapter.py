@@ -61,6 +61,7 @@ from bot.telegram_events import to_event
 from bot.telegram_groups import leave_group
 from bot.telegram_limits import RetryingRateLimiter
 from bot.telegram_render import ChatViews, send_screens
+from bot.telegram_updates import TolerantBot, use_tolerant_webhook
 from dialogs.events import ButtonPressed, Command, Event
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE, N_, translations
@@ -292,7 +293,7 @@ def build_bot(
         "write_timeout": read_timeout_s,
         "connect_timeout": connect_timeout_s,
     }
-    return ExtBot(
+    return TolerantBot(
         config.telegram_bot_token,
         base_url=config.bot_api_url,
         base_file_url=config.bot_api_file_url,
@@ -367,6 +368,7 @@ async def running(
                 allowed_updates=list(ALLOWED_UPDATES),
             )
             _bound_webhook_bodies(updater)
+            use_tolerant_webhook(updater)
         else:
             await updater.start_polling(
                 poll_interval=0,
