@@ -41,7 +41,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -277,7 +276,7 @@ async def set_command_menus(application: Application[Any, Any, Any, Any, Any, An
 def build_bot(
     config: Config,
     *,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: RetryingRateLimiter | None = None,
     read_timeout_s: float = 10.0,
     connect_timeout_s: float = 10.0,
 ) -> ExtBot[Any]:
