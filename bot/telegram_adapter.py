@@ -28,6 +28,7 @@ Only private chats are served; groups and channels the bot leaves
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import traceback
@@ -37,9 +38,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -175,19 +176,25 @@ class _Handlers:
         await self.turn(context, chat.id, event, user.language_code if user else None, None)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A button press: answer it first (the spinner stops), then one turn."""
+        """A button press: its answer (the spinner stops) goes out beside the turn, not before.
+
+        Answering never blocks the tap's turn, and its errors are only logged: a press
+        too old to answer, or Telegram failing to take the answer, still gets its turn.
+        """
         query = update.callback_query
         if query is None:
             return
-        with contextlib.suppress(BadRequest):  # too old to answer: the turn still runs
-            await query.answer()
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return
-        message = query.message
-        pressed = message.message_id if message is not None else None
-        language = query.from_user.language_code if query.from_user else None
-        await self.turn(context, chat.id, ButtonPressed(query.data or ""), language, pressed)
+        answering = asyncio.ensure_future(_answer(query))
+        try:
+            chat = update.effective_chat
+            if chat is None or chat.type != ChatType.PRIVATE:
+                return
+            message = query.message
+            pressed = message.message_id if message is not None else None
+            language = query.from_user.language_code if query.from_user else None
+            await self.turn(context, chat.id, ButtonPressed(query.data or ""), language, pressed)
+        finally:
+            await answering
 
     async def turn(
         self,
@@ -221,6 +228,13 @@ class _Handlers:
                 log.info("a user blocked the bot; their data is deleted")
                 self.deps.views.forget(chat_id)
                 await chat.forget()
+            except TelegramError as error:
+                # Not shown after every retry: the conversation stays where the person
+                # last saw it, so their next message answers the question they did see.
+                log.warning(
+                    "a screen could not be sent (%s); the turn is undone", type(error).__name__
+                )
+                await chat.undo(now)
 
     async def slow_down(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, language_hint: str | None
@@ -232,6 +246,14 @@ class _Handlers:
         text = translations(language).gettext(SLOW_DOWN)
         with contextlib.suppress(Forbidden):
             await context.bot.send_message(chat_id, text)
+
+
+async def _answer(query: CallbackQuery) -> None:
+    """Answer a button press; a failure (too old, Telegram unreachable) is logged by type."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("a button press was not answered: %s", type(error).__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
