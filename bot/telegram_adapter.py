@@ -60,7 +60,7 @@ from bot.flood import SLOW_DOWN, Admission, FloodGate
 from bot.telegram_events import to_event
 from bot.telegram_groups import leave_group
 from bot.telegram_limits import RetryingRateLimiter
-from bot.telegram_render import ChatViews, send_screens
+from bot.telegram_render import ChatViews, note_keyboard_use, send_screens
 from bot.telegram_updates import TolerantBot, use_tolerant_webhook
 from dialogs.events import ButtonPressed, Command, Event
 from dialogs.screen import Screen
@@ -220,6 +220,7 @@ class _Handlers:
             if screens is None:
                 screens = await chat.handle(event, language_hint, now)
             view = self.deps.views.view(chat_id)
+            note_keyboard_use(view, event)
             try:
                 await send_screens(
                     context.bot, chat_id, screens, view, pressed_message_id=pressed_message_id

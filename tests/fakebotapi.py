@@ -397,7 +397,11 @@ class FakeBotAPI:
         chat_type: str = "private",
         user_id: int | None = None,
     ) -> int:
-        """The user types `text` (a leading ``/word`` becomes a bot_command entity)."""
+        """The user types `text` (a leading ``/word`` becomes a bot_command entity); text
+        that is a key of the reply keyboard is that key tapped."""
+        keys = (self._chat(chat_id).reply_keyboard or {}).get("keyboard", [])
+        if any(key.get("text") == text for row in keys for key in row):
+            self._use_one_time_keyboard(chat_id)
         extra: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
@@ -425,9 +429,16 @@ class FakeBotAPI:
         return self.send_text(chat_id, text, **kwargs)
 
     def send_location(self, chat_id: int, lat: float, lon: float, **kwargs: Any) -> int:
-        """The user shares a location (e.g. with the keyboard's location button)."""
+        """The user shares a location with the keyboard's location button."""
+        self._use_one_time_keyboard(chat_id)
         extra = {"location": {"latitude": lat, "longitude": lon}}
         return self._push_message(chat_id, "location", extra, **self._who(kwargs))
+
+    def _use_one_time_keyboard(self, chat_id: int) -> None:
+        """A client hides a ``one_time_keyboard`` once one of its keys is used."""
+        chat = self._chat(chat_id)
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
 
     def send_sticker(self, chat_id: int, **kwargs: Any) -> int:
         extra = {
