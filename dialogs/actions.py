@@ -20,6 +20,9 @@ from __future__ import annotations
 import re
 
 GLOBAL = "go"
+REMINDERS = "rm"
+"""Actions of a reminder's buttons (`dialogs.reminders`), valid at any step; a meeting's page
+uses its map pin too."""
 MAX_ID_DIGITS = 9
 """Ids in button data (reminders, outbox rows, list positions) are small: a longer number is
 forged, and would overflow SQLite's integers if it went on."""

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from catalogue.geo import distance_km
 from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at
-from dialogs.actions import action, fits, parse_action, small_id
+from dialogs.actions import REMINDERS, action, fits, parse_action, small_id
 from dialogs.context import ReminderView, TurnContext
 from dialogs.effects import CancelReminder, Metric, RemindLater, SetReminder, SkipOccurrence
 from dialogs.formatting import meeting_time
@@ -47,7 +47,7 @@ __all__ = [
     "reminders_list_screen",
 ]
 
-PREFIX = "rm"
+PREFIX = REMINDERS
 DEFAULT_OFFSETS = (120,)
 """Offsets for a weekly reminder set from a check-in when the person had none: two hours before."""
 

@@ -77,11 +77,14 @@ async def test_a_mother_looks_for_support_for_herself_and_shares_her_location(
     assert not any(label.split(":")[0].endswith(("AA", "NA")) for label in meetings)
 
     page = await bot_app.press(CHAT, meetings[0])
-    assert page.venue is not None, page
-    assert page.venue.params["title"]
-    assert page.venue.params["address"]
-    assert abs(page.venue.params["latitude"] - UTRECHT[0]) < 1.0
     assert "voorbeeld" in page.text
+    assert len([c for c in page.calls if c.method != "answerCallbackQuery"]) == 1
+    # One message: the map pin comes on request.
+    pin = await bot_app.press(CHAT, "Op de kaart")
+    assert pin.venue is not None, pin
+    assert pin.venue.params["title"]
+    assert pin.venue.params["address"]
+    assert abs(pin.venue.params["latitude"] - UTRECHT[0]) < 1.0
 
 
 async def test_a_partner_looks_for_a_group_to_pass_on(bot_app: BotHarness) -> None:
