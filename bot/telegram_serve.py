@@ -76,16 +76,19 @@ def attach_services(
 
     The daily purge deletes everything of people idle for ``IDLE_DAYS`` with
     no reminder pending (`bot.housekeeping`); it runs a minute after start
-    and then once a day.
+    and then once a day. Feeds are refreshed and changed import files swapped
+    in while the bot runs (`bot.feeds_job`); the reminders follow each swap.
     """
     from bot.clinics.hooks import install as install_clinics
     from bot.clinics.hooks import stats_command
+    from bot.feeds_job import attach_feeds
     from bot.housekeeping import schedule_daily_purge
     from bot.reminders import attach_telegram
 
-    attach_telegram(application, deps, storage, catalogue)
+    reminders, _ = attach_telegram(application, deps, storage, deps.runner.holder)
     install_clinics(deps.runner)  # type: ignore[arg-type]  # counts CountMetric effects
-    deps.commands["stats"] = stats_command(storage, config.admin_chat_ids)
+    deps.commands["stats"] = stats_command(storage, config.admin_chat_ids, config.data_dir)
+    attach_feeds(deps, config.data_dir).on_swap.append(reminders.follow_catalogue)
 
     assert application.job_queue is not None
     schedule_daily_purge(application.job_queue, storage, deps.now, config.idle_days)

@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage import Storage
+from catalogue.holder import CatalogueHolder
 from catalogue.models import Catalogue
 from dialogs import (
     ForgetUser,
@@ -77,7 +78,12 @@ ContextProvider = Callable[[TurnScope], Awaitable[Mapping[str, Any]]]
 
 
 class TurnRunner:
-    """Runs turns against one storage and one catalogue; shared by all adapters."""
+    """Runs turns against one storage and the current catalogue; shared by all adapters.
+
+    The catalogue and its search index live in `holder` (`catalogue.holder`):
+    a refresh swaps in a new edition, and each turn reads the one current
+    when it starts.
+    """
 
     def __init__(
         self,
@@ -91,14 +97,18 @@ class TurnRunner:
         context_providers: list[ContextProvider] | None = None,
     ) -> None:
         self.storage = storage
-        self.catalogue = catalogue
+        self.holder = CatalogueHolder(catalogue, search)
         self.places = places
-        self.search = search
         self.bot_link = bot_link
         self.effect_handlers: dict[type, EffectHandler] = dict(effect_handlers or {})
         self.context_providers: list[ContextProvider] = list(context_providers or [])
         self._locks: dict[str, _ChatLock] = {}
         _freeze_long_lived_objects()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue as of now; a turn reads `holder.current` once instead."""
+        return self.holder.current.catalogue
 
     def on_effect(self, effect_type: type, handler: EffectHandler) -> None:
         """Register the handler for one effect type (replacing any earlier one)."""
@@ -174,12 +184,13 @@ class TurnRunner:
         for provider in self.context_providers:
             extra.update(await provider(scope))
         offer_english = bool(language_hint) and _short(language_hint) not in LANGUAGES
+        edition = self.holder.current  # read once: the whole turn sees one catalogue
         return TurnContext(
             language=scope.language,
             now=scope.now,
-            catalogue=self.catalogue,
+            catalogue=edition.catalogue,
             places=self.places,
-            search=self.search,
+            search=edition.search,
             bot_link=self.bot_link,
             offer_english=offer_english,
             **extra,

@@ -26,10 +26,9 @@ from catalogue.feeds import (
     add_feed,
     format_interval,
     read_feeds,
-    read_health,
     refresh_feeds,
 )
-from catalogue.feeds.health import status_lines
+from catalogue.feeds.status import status_report
 from catalogue.feeds.subscriptions import DEFAULT_INTERVAL, feeds_path
 from catalogue.importers import FeedFormat
 from catalogue.importers.records import slugify
@@ -128,12 +127,8 @@ def _refresh(args: argparse.Namespace, data_dir: Path, now: datetime) -> int:
 
 
 def _status(args: argparse.Namespace, data_dir: Path, now: datetime) -> int:
-    feeds = read_feeds(data_dir)
-    if not feeds:
-        print(f"no feeds in {feeds_path(data_dir)}")
-        return 0
-    health = read_health(data_dir)
-    print("\n".join(status_lines([feed.name for feed in feeds], health, now)))
+    read_feeds(data_dir)  # an invalid feeds.yaml is an error here (exit 1)
+    print(status_report(data_dir, now))
     return 0
 
 

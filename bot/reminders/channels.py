@@ -19,6 +19,7 @@ from bot.reminders.sending import Blocked, RetryLater, SendFailed, Undeliverable
 from bot.reminders.service import ReminderService
 from bot.reminders.trigger import JobQueueTrigger
 from bot.storage import Storage
+from catalogue.holder import CatalogueHolder
 from catalogue.models import Catalogue
 from dialogs.screen import Screen
 
@@ -70,7 +71,7 @@ def attach_telegram(
     application: Any,
     deps: Any,
     storage: Storage,
-    catalogue: Catalogue,
+    catalogue: Catalogue | CatalogueHolder,
     *,
     horizon: timedelta = timedelta(minutes=10),
 ) -> tuple[ReminderService, JobQueueTrigger]:
@@ -99,7 +100,7 @@ def attach_terminal(
     """
     runner = terminal.runner
     now = clock or terminal.clock
-    service = ReminderService(runner.storage, runner.catalogue, TerminalSender(terminal))
+    service = ReminderService(runner.storage, runner.holder, TerminalSender(terminal))
     service.register(runner)
 
     async def loop() -> None:

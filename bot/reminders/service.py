@@ -14,10 +14,11 @@ flight at a crash may arrive twice. A reminder twice is a small nuisance; a remi
 the difference between walking into a first meeting or not. The mark is taken right before the
 HTTP call (not when a job fires), so a burst of due reminders never has more than one in flight.
 
-**Catalogue changes** are checked at start-up (the catalogue is loaded at start) and again
-before each send: a moved meeting moves its reminders; a cancelled date tells the person and
-(weekly) carries on with the next; a retired, ended or vanished meeting tells the person, stops
-the reminder and offers other groups of the same organisation.
+**Catalogue changes** are checked at start-up, after every swap of a refreshed catalogue
+(`follow_catalogue`), and again before each send: a moved meeting moves its reminders; a
+cancelled date tells the person and (weekly) carries on with the next; a retired, ended or
+vanished meeting tells the person, stops the reminder and offers other groups of the same
+organisation.
 
 **Telegram's answers** (as `Sender`'s exceptions): 403 (blocked) forgets everything of that
 person; 429 is retried by the rate limiter and, if it persists, the row waits `retry_after`
@@ -40,6 +41,7 @@ from bot.reminders.schedule import Kind, Verdict, checkin_verdict, decide
 from bot.reminders.sending import Blocked, RetryLater, Sender, SendFailed, Undeliverable
 from bot.reminders.store import Planned, Reminder, ReminderStore, RowState
 from bot.storage import Storage
+from catalogue.holder import CatalogueHolder
 from catalogue.models import Catalogue, Meeting
 from catalogue.reminder_times import reminder_due_at
 from dialogs.checkin import Answer, CheckinAnswered, checkin_message
@@ -81,15 +83,21 @@ class ReminderService:
     def __init__(
         self,
         storage: Storage,
-        catalogue: Catalogue,
+        catalogue: Catalogue | CatalogueHolder,
         sender: Sender,
     ) -> None:
         self.storage = storage
         self.store = ReminderStore(storage)
-        self.catalogue = catalogue
+        self._catalogue = catalogue
         self.sender = sender
         self.on_planned: Callable[[list[Planned]], None] = lambda rows: None
         self._drain = asyncio.Lock()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue as of now (a refresh may swap it: see `follow_catalogue`)."""
+        held = self._catalogue
+        return held.current.catalogue if isinstance(held, CatalogueHolder) else held
 
     # --- effects from the dialogue -----------------------------------------------------
 
@@ -201,11 +209,7 @@ class ReminderService:
         """Recover rows in flight at a crash, then check every open occurrence against the
         catalogue (distinct pairs only: cheap even with 100,000 open rows)."""
         recovered = await self.store.recover_in_flight()
-        tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
-        for meeting_id, occurrence_at in await self.store.open_occurrences():
-            status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
-            if status != Status.VALID:
-                tally[status] += await self._follow_catalogue(meeting_id, occurrence_at, now)
+        tally = await self._follow_all(now)
         report = StartReport(
             await self.store.count_open(),
             recovered,
@@ -223,6 +227,25 @@ class ReminderService:
             report.stopped,
         )
         return report
+
+    async def follow_catalogue(self, now: datetime) -> None:
+        """After a new catalogue was swapped in: move, cancel or stop what it changed."""
+        tally = await self._follow_all(now)
+        log.info(
+            "reminders follow the new catalogue: moved %d, cancelled %d, stopped %d",
+            tally[Status.MOVED],
+            tally[Status.CANCELLED],
+            tally[Status.STOPPED],
+        )
+
+    async def _follow_all(self, now: datetime) -> dict[Status, int]:
+        """Check every open occurrence against the catalogue; reminders hit, per status."""
+        tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
+        for meeting_id, occurrence_at in await self.store.open_occurrences():
+            status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
+            if status != Status.VALID:
+                tally[status] += await self._follow_catalogue(meeting_id, occurrence_at, now)
+        return tally
 
     async def _follow_catalogue(
         self, meeting_id: str, occurrence_at: datetime, now: datetime

@@ -4,6 +4,7 @@
     fetching.py       fetch(): httpx, conditional GET, timeout, size and redirect limits, retries
     refresh.py        refresh_feed / refresh_feeds: fetch -> import -> health, failures contained
     health.py         FeedHealth per feed in ``<data dir>/feeds/health.json``
+    status.py         status_report: the operator's view of all feeds (CLI and /stats)
 
 The running bot calls `refresh_feed` on its JobQueue (`bot.feeds_job`); an
 operator calls it with ``python -m catalogue feeds refresh``.
@@ -17,6 +18,7 @@ from catalogue.feeds.health import (
     read_health,
 )
 from catalogue.feeds.refresh import Outcome, Refresh, refresh_feed, refresh_feeds
+from catalogue.feeds.status import status_report
 from catalogue.feeds.subscriptions import (
     Feed,
     add_feed,
@@ -44,4 +46,5 @@ __all__ = [
     "read_health",
     "refresh_feed",
     "refresh_feeds",
+    "status_report",
 ]

@@ -1,0 +1,145 @@
+"""The running bot keeps its catalogue current: the real Application against the fake Bot
+API, a feed on a real HTTP server on 127.0.0.1, and the feed jobs run as the JobQueue runs
+them (no sleeping: the job is called, the clock is injected)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import BotHarness
+from feedserver import FeedServer
+
+from bot.feeds_job import attach_feeds
+from bot.reminders.channels import attach_telegram
+from catalogue.feeds import Limits, read_health
+from catalogue.feeds.subscriptions import Feed, add_feed
+from catalogue.importers import import_feed
+from dialogs.effects import SetReminder
+
+AMS = ZoneInfo("Europe/Amsterdam")
+CHAT = 7770001
+NAME = "Feedgroep Domplein"
+MEETING_ID = "aa-utrecht-feedgroep-domplein"
+
+
+def feed_records(start: str = "19:30", day: int = 2) -> list[dict]:
+    """One AA meeting on Utrecht's centre (so it is the nearest), to the Meeting Guide spec."""
+    return [
+        {
+            "name": NAME,
+            "slug": "feedgroep-domplein",
+            "day": day,
+            "time": start,
+            "types": ["O"],
+            "address": "Domplein 1",
+            "city": "Utrecht",
+            "postal_code": "3512 JC",
+            "country": "NL",
+            "latitude": 52.09083,
+            "longitude": 5.12222,
+        }
+    ]
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+async def bot(make_bot, server, tmp_path) -> BotHarness:
+    data_dir = tmp_path / "bot-data"
+    add_feed(data_dir, Feed(name="aa-utrecht", url=server.url("/aa.json"), format="meeting-guide"))
+
+    async def with_feeds(harness: BotHarness) -> None:
+        harness.reminders, harness.trigger = attach_telegram(
+            harness.app, harness.deps, harness.storage, harness.runner.holder
+        )
+        harness.refresher = attach_feeds(
+            harness.deps, harness.data_dir, limits=Limits(timeout_s=2, tries=1)
+        )
+        harness.refresher.on_swap.append(harness.reminders.follow_catalogue)
+
+    harness = await make_bot(setup=[with_feeds], data_dir=data_dir)
+    return await harness.start()
+
+
+async def run_job(bot: BotHarness, name: str) -> None:
+    """Run a JobQueue job now, as its timer would."""
+    (job,) = bot.app.job_queue.get_jobs_by_name(name)
+    await job.run(bot.app)
+
+
+async def results_in_utrecht(bot: BotHarness, chat: int) -> str:
+    await bot.say(chat, "/start")
+    await bot.press(chat, "Voor mezelf")
+    await bot.press(chat, "Alcohol")
+    return (await bot.say(chat, "Utrecht")).text
+
+
+def entry_of(text: str, name: str) -> str:
+    """The result entry of the meeting: its name line and the when-line below it."""
+    lines = text.splitlines()
+    found = [i for i, line in enumerate(lines) if name in line]
+    assert found, text
+    return "\n".join(lines[found[0] : found[0] + 2])
+
+
+async def test_a_changed_meeting_shows_after_one_refresh_without_a_restart(bot, server) -> None:
+    assert bot.app.job_queue.get_jobs_by_name("feed:aa-utrecht"), "the feed has its job"
+    server.route("/aa.json", json.dumps(feed_records("19:30")), etag='"v1"')
+    await run_job(bot, "feed:aa-utrecht")
+    first = await results_in_utrecht(bot, CHAT)
+    assert "19:30" in entry_of(first, NAME)
+
+    server.route("/aa.json", json.dumps(feed_records("20:15")), etag='"v2"')
+    await run_job(bot, "feed:aa-utrecht")
+    again = await results_in_utrecht(bot, CHAT + 1)
+    assert "20:15" in entry_of(again, NAME)
+    assert bot.starts == 1  # no restart
+    assert bot.runner.holder.current.number == 3  # start, first import, change
+
+
+async def test_a_broken_feed_changes_nothing(bot, server) -> None:
+    server.route("/aa.json", json.dumps(feed_records("19:30")))
+    await run_job(bot, "feed:aa-utrecht")
+    edition = bot.runner.holder.current
+    for broken in ({"status": 500}, {"body": "[{not json"}, {"body": "[]"}):
+        server.route("/aa.json", **broken)
+        await run_job(bot, "feed:aa-utrecht")
+        assert bot.runner.holder.current is edition, broken
+        assert read_health(bot.data_dir)["aa-utrecht"].last_error
+    assert "19:30" in entry_of(await results_in_utrecht(bot, CHAT), NAME)
+
+
+async def test_an_import_from_the_command_line_reaches_the_running_bot(bot, server, tmp_path):
+    before = bot.runner.holder.current
+    path = tmp_path / "aa.json"
+    path.write_text(json.dumps(feed_records("18:45")))
+    import_feed("meeting-guide", path, bot.data_dir, today=bot.clock.now().date())
+    await run_job(bot, "feeds:watch")
+    assert bot.runner.holder.current.number == before.number + 1
+    assert "18:45" in entry_of(await results_in_utrecht(bot, CHAT), NAME)
+    await run_job(bot, "feeds:watch")  # nothing changed since: no rebuild
+    assert bot.runner.holder.current.number == before.number + 1
+
+
+async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
+    server.route("/aa.json", json.dumps(feed_records("19:30", day=2)))  # Tuesdays
+    await run_job(bot, "feed:aa-utrecht")
+    await bot.say(CHAT, "/start")
+    user_key = bot.storage.user_key(CHAT)
+    effect = SetReminder(MEETING_ID, (120,), True)
+    assert await bot.reminders.set_reminder(user_key, effect, None, bot.clock.now())
+    (view,) = await bot.reminders.views(user_key)
+    assert view.next_at == datetime(2026, 11, 24, 17, 30, tzinfo=AMS)  # 2 h before Tuesday
+
+    server.route("/aa.json", json.dumps(feed_records("20:00", day=3)))  # moved to Wednesdays
+    await run_job(bot, "feed:aa-utrecht")
+    (view,) = await bot.reminders.views(user_key)
+    assert view.next_at == datetime(2026, 11, 25, 18, 0, tzinfo=AMS)  # 2 h before Wednesday
+    assert bot.runner.catalogue.meetings[MEETING_ID].start == time(20, 0)
