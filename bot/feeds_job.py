@@ -11,11 +11,11 @@
   ``feeds.yaml`` with what it last loaded (names, sizes, modification
   times: a few ``stat`` calls). A `python -m catalogue feeds refresh` or
   `import` from the command line, or a hand edit, is picked up that way.
-- **Swapping**: a change rebuilds the catalogue and its search index in a
-  worker thread, then swaps them into the `CatalogueHolder` at once and
-  lets the reminders follow it (moved, cancelled, retired meetings). A
-  catalogue that no longer loads (a bad hand edit) is logged and the old one
-  stays.
+- **Swapping**: a change rebuilds the catalogue and its search index off the
+  event loop (`bot.catalogue_builder`: a worker process), then swaps them
+  into the `CatalogueHolder` at once and lets the reminders follow it (moved,
+  cancelled, retired meetings). A catalogue that no longer loads (a bad hand
+  edit) is logged and the old one stays.
 
 Once a day it warns in the log about feeds not refreshed for over 7 days
 (feed names and ages only: nothing personal).
@@ -31,14 +31,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.catalogue_builder import CatalogueBuilder
 from catalogue.errors import CatalogueError
 from catalogue.feeds import WARN_AFTER, Feed, Limits, Refresh, read_feeds, read_health
 from catalogue.feeds.fetching import DEFAULT_LIMITS
 from catalogue.feeds.refresh import refresh_feed
 from catalogue.feeds.subscriptions import feeds_path
 from catalogue.holder import CatalogueHolder, Edition
-from catalogue.loading import import_files, load_catalogue
-from catalogue.search import SearchIndex
+from catalogue.loading import import_files
 
 __all__ = ["CatalogueRefresher", "attach_feeds"]
 
@@ -76,6 +76,7 @@ class CatalogueRefresher:
         self._feeds_file = self._feeds_signature()
         self._swap_lock = asyncio.Lock()
         self._job_queue: Any = None
+        self.builder = CatalogueBuilder()
 
     # --- wiring ---------------------------------------------------------------------
 
@@ -88,6 +89,10 @@ class CatalogueRefresher:
         job_queue.run_repeating(
             self._on_overdue_check, interval=24 * 3600, first=120, name="feeds:overdue"
         )
+
+    def close(self) -> None:
+        """Stop the worker process that builds catalogues (call when the bot stops)."""
+        self.builder.close()
 
     # --- what the jobs do ---------------------------------------------------------------
 
@@ -119,7 +124,7 @@ class CatalogueRefresher:
             signature = self._signature()
             today = self.clock().date()
             try:
-                catalogue, search = await asyncio.to_thread(_build, self.data_dir, today)
+                catalogue, search = await self.builder.build(self.data_dir, today)
             except CatalogueError as error:
                 log.error("the changed catalogue does not load; the old one stays:\n%s", error)
                 self._loaded = signature  # do not retry until the files change again
@@ -226,11 +231,9 @@ def attach_feeds(
     async def start(application: Any) -> None:
         refresher.start(application.job_queue)
 
+    async def stop(application: Any) -> None:
+        refresher.close()
+
     deps.on_start.append(start)
+    deps.on_stop.append(stop)
     return refresher
-
-
-def _build(data_dir: Path, today: Any) -> tuple[Any, SearchIndex]:
-    """The catalogue and its search index, as at start-up (runs in a worker thread)."""
-    catalogue = load_catalogue(data_dir, today=today)
-    return catalogue, SearchIndex(catalogue)

@@ -46,6 +46,7 @@ from catalogue.yaml_files import read_yaml
 __all__ = [
     "BUNDLED_DATA_DIR",
     "DATA_DIR_ENV",
+    "FileCache",
     "bundled_files",
     "default_data_dir",
     "import_files",
@@ -82,19 +83,23 @@ def import_files(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "imports").glob("*.yaml"))
 
 
-def load_catalogue(data_dir: Path | None = None, *, today: date | None = None) -> Catalogue:
+def load_catalogue(
+    data_dir: Path | None = None, *, today: date | None = None, cache: FileCache | None = None
+) -> Catalogue:
     """Load the bundled files plus ``<data_dir>/imports/*.yaml``, all validated.
 
     Args:
         data_dir: the bot's data directory; None means `default_data_dir()`.
         today: the date used to reject `verified_on`/`imported_on` in the future;
             None means the system date (only this sanity check reads the clock).
+        cache: files already read, so that only changed files are read again
+            (the running bot's reloads); None reads every file.
 
     Raises:
         DataFilesError: listing every problem found; nothing is returned then.
     """
     directory = default_data_dir() if data_dir is None else Path(data_dir)
-    return load_files([*bundled_files(), *import_files(directory)], today=today)
+    return load_files([*bundled_files(), *import_files(directory)], today=today, cache=cache)
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +108,15 @@ def load_bundled_catalogue() -> Catalogue:
     return load_files(bundled_files())
 
 
-def load_files(paths: Iterable[Path], *, today: date | None = None) -> Catalogue:
+def load_files(
+    paths: Iterable[Path], *, today: date | None = None, cache: FileCache | None = None
+) -> Catalogue:
     """Load exactly these files as one catalogue (what `validate PATH ...` checks).
 
     Files under the bundled data directory are named by their file name in
     messages (``meetings.yaml: ...``); other files by the path as given.
     """
-    loader = _Loader(today=today or date.today())
+    loader = _Loader(today=today or date.today(), cache=cache)
     for path in paths:
         loader.read_file(Path(path))
     return loader.finish()
@@ -202,11 +209,49 @@ class _Loaded:
     label: str
 
 
+class FileCache:
+    """What each file yielded (records and errors), kept while the file stays the same.
+
+    A running bot reloads its catalogue when one feed's import file changed;
+    with a cache only that file is parsed and checked again, the others are
+    taken as they were. A file counts as the same while its inode, size and
+    modification time are (an import replaces the file: a new inode). The
+    checks across files (ids, organisations, fit rules) are always made anew.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[Any, ...], list[DataFileError], dict[str, list]]] = {}
+
+    @staticmethod
+    def stamp(path: Path, today: date) -> tuple[Any, ...] | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns, today)
+
+    def get(
+        self, path: Path, stamp: tuple[Any, ...]
+    ) -> tuple[list[DataFileError], dict[str, list]] | None:
+        found = self._files.get(path)
+        return found[1:] if found is not None and found[0] == stamp else None
+
+    def put(
+        self,
+        path: Path,
+        stamp: tuple[Any, ...],
+        errors: list[DataFileError],
+        records: dict[str, list],
+    ) -> None:
+        self._files[path] = (stamp, errors, records)
+
+
 class _Loader:
     """Collects records and errors from any number of files; `finish` cross-checks."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, cache: FileCache | None = None) -> None:
         self.today = today
+        self.cache = cache
         self.errors: list[DataFileError] = []
         self.files: list[str] = []
         self.records: dict[str, list[_Loaded]] = {key: [] for key in KINDS}
@@ -219,6 +264,28 @@ class _Loader:
             return str(path)
 
     def read_file(self, path: Path) -> None:
+        stamp = FileCache.stamp(path, self.today) if self.cache is not None else None
+        if self.cache is None or stamp is None:
+            self.read_new_file(path)
+            return
+        hit = self.cache.get(path, stamp)
+        if hit is not None:
+            self.files.append(self.display_name(path))
+            self.errors.extend(hit[0])
+            for key, items in hit[1].items():
+                self.records[key].extend(items)
+            return
+        errors_before = len(self.errors)
+        records_before = {key: len(items) for key, items in self.records.items()}
+        self.read_new_file(path)
+        self.cache.put(
+            path,
+            stamp,
+            self.errors[errors_before:],
+            {key: items[records_before[key] :] for key, items in self.records.items()},
+        )
+
+    def read_new_file(self, path: Path) -> None:
         file = self.display_name(path)
         self.files.append(file)
         try:
