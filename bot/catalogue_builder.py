@@ -5,7 +5,8 @@ Loading and validating ten thousand meetings takes seconds of pure Python
 for long stretches (libyaml composes a whole file in one call), and people's
 replies would wait. So the load runs in one worker process at a lower CPU
 priority, kept for the bot's lifetime (started on the first reload, stopped
-with the bot). It keeps a `FileCache`, so a reload after one feed changed reads only that feed's file.
+with the bot). It keeps a `FileCache`, so a reload after one feed changed
+reads only that feed's file.
 
 The worker sends the catalogue back as pickled slices of `CHUNK` meetings;
 the bot unpickles them and builds the search index in a thread. Each slice
