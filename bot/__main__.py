@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         config = Config.from_env(os.environ)
-        setup_logging(config.log_level, config.telegram_bot_token)
+        setup_logging(config.log_level, config.telegram_bot_token, log_format=config.log_format)
         load_secrets(config)  # refuse to start early, with a clear message
     except (ConfigError, SecretKeyError) as error:
         print(f"python -m bot: {error}", file=sys.stderr)

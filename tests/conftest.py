@@ -129,6 +129,7 @@ class BotHarness:
     runner: Any = None
     reminders: Any = None
     trigger: Any = None
+    health: Any = None
     deps: Any = None
     app: Any = None
     starts: int = 0
@@ -188,11 +189,12 @@ class BotHarness:
             read_timeout_s=self.read_timeout_s,
             connect_timeout_s=self.read_timeout_s,
         )
-        self.core, self.deps, self.app, self.trigger = (
+        self.core, self.deps, self.app, self.trigger, self.health = (
             built.core,
             built.deps,
             built.application,
             built.trigger,
+            built.health,
         )
         self.storage, self.runner, self.reminders = (
             built.core.storage,

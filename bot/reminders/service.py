@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.metrics import Metrics
 from bot.reminders.planning import Status, next_occurrence, occurrence_status, plan_occurrence
 from bot.reminders.schedule import Kind, Verdict, checkin_verdict, decide
 from bot.reminders.sending import Blocked, RetryLater, Sender, SendFailed, Undeliverable
@@ -85,8 +86,15 @@ class StartReport:
 class ReminderService:
     """Reminders for one storage and one catalogue, sent through one `Sender`."""
 
-    def __init__(self, storage: Storage, holder: CatalogueHolder, sender: Sender) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        holder: CatalogueHolder,
+        sender: Sender,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.storage = storage
+        self.metrics = metrics or Metrics()
         self.store = ReminderStore(storage)
         self.holder = holder
         self.sender = sender
@@ -197,6 +205,7 @@ class ReminderService:
         """Recover rows in flight at a crash, then check every open occurrence against the
         catalogue (distinct pairs only: cheap even with 100,000 open rows)."""
         recovered = await self.store.recover_in_flight()
+        self.metrics.reminders.labels("resent").inc(recovered)
         tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
         for meeting_id, occurrence_at in await self.store.open_occurrences():
             status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
@@ -299,6 +308,7 @@ class ReminderService:
             return 0
         if decision.verdict is Verdict.DROP:
             await self.store.finish(row.id, RowState.DROPPED, now, count=f"{row.kind}_dropped")
+            self.metrics.count_reminder("dropped")
             return await self._ended(row, now)
         if row.kind is Kind.CHECKIN and (
             checkin_verdict(await self.store.checkin_state(row.user_key), now, zone) is Verdict.DROP
@@ -308,17 +318,20 @@ class ReminderService:
         chat_id = await self.storage.chat_id(row.user_key)
         if chat_id is None:  # forgotten meanwhile
             await self.store.finish(row.id, RowState.DROPPED, now)
+            self.metrics.count_reminder("dropped")
             return 0
         language = await self.store.language(row.user_key) or DEFAULT_LANGUAGE
         screen = self._render(row, meeting, occurrence_at, language, now)
         if screen is None:
             await self.store.finish(row.id, RowState.DROPPED, now)
+            self.metrics.count_reminder("dropped")
             return 0
         if not await self.store.claim(row.id):  # marked *before* the send
             return 0
         try:
             await self.sender.send(chat_id, screen)
         except Blocked:
+            self.metrics.count_reminder("dropped")
             await self.store.count("blocked_forgotten")
             await self.storage.forget_user(row.user_key)
             return 0
@@ -327,12 +340,14 @@ class ReminderService:
             return 0
         except Undeliverable:
             await self.store.finish(row.id, RowState.DROPPED, now, count="undeliverable")
+            self.metrics.count_reminder("dropped")
             return await self._ended(row, now)
         except SendFailed:
             backoff = min(timedelta(seconds=30 * 2 ** min(row.attempts, 10)), MAX_BACKOFF)
             await self._retry_at(row, now + backoff)
             return 0
         await self.store.mark_sent(row, now)  # marked *after* the send
+        self.metrics.count_reminder("sent")
         await self._ended(row, now)
         return 1
 
