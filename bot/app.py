@@ -31,6 +31,7 @@ from bot.config import Config
 from bot.health import CheckRun, bot_api_check, catalogue_check, database_check, probe_webhook
 from bot.health_server import HealthRoutes
 from bot.housekeeping import schedule_daily_purge
+from bot.key_rotation import refuse_during_rotation
 from bot.metrics import Metrics
 from bot.reminders import JobQueueTrigger, ReminderService, TelegramSender, TerminalSender
 from bot.reminders.sending import Sender
@@ -92,6 +93,7 @@ async def open_core(
     metrics: Metrics | None = None,
 ) -> Core:
     """Open storage and build the catalogue holder, reminders and turn runner, once."""
+    refuse_during_rotation(config)
     metrics = metrics or Metrics()
     loaded = loaded or load_catalogue_and_indexes(config)
     storage = await Storage.open(config.database_path, secrets or load_secrets(config))
@@ -175,7 +177,7 @@ def health_routes(core: Core, watch: ApiWatch) -> HealthRoutes:
         catalogue_check(core.holder),
         database_check(core.storage),
         bot_api_check(watch, max_silence_s),
-        *feed_checks(core),
+        *feed_checks(core.config),
     )
 
     def silence_s() -> float:
@@ -190,7 +192,7 @@ def health_routes(core: Core, watch: ApiWatch) -> HealthRoutes:
     return HealthRoutes(checks, core.metrics, refresh=(open_reminders,))
 
 
-def feed_checks(core: Core) -> tuple[CheckRun, ...]:
+def feed_checks(config: Config) -> tuple[CheckRun, ...]:
     """One readiness check per subscribed feed (a stale feed: not ready).
 
     No feed is refreshed while the bot runs yet; the feeds part returns its checks here.
