@@ -27,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, with_secret_files
 from bot.logging_setup import setup_logging
 from bot.secrets import SecretKeyError, load_secrets
 
@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(clinic_main(args[1:]) or 0)
     options = _parser().parse_args(args)
     try:
-        config = Config.from_env(os.environ)
+        environ = with_secret_files(os.environ)
+        config = Config.from_env(environ)
         setup_logging(config.log_level, config.telegram_bot_token, log_format=config.log_format)
         if options.command != "restore":  # a restore may bring the data the key belongs to
             load_secrets(config)  # refuse early, with a clear message
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python -m bot: {error}", file=sys.stderr)
         return 2
     if options.command in OPERATOR_COMMANDS:
-        return _operate(options, config)
+        return _operate(options, config, environ)
     mode = options.command or ("telegram" if config.telegram_bot_token else "terminal")
     if mode == "telegram":
         if not config.telegram_bot_token:
@@ -86,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _operate(options: argparse.Namespace, config: Config) -> int:
+def _operate(options: argparse.Namespace, config: Config, environ: dict[str, str]) -> int:
     """Run one operator command; its errors are printed, not raised."""
     from bot.backup import BackupError, backup, restore
     from bot.check import check
@@ -101,7 +102,7 @@ def _operate(options: argparse.Namespace, config: Config) -> int:
         elif options.command == "restore":
             print(restore(config, options.path, replace=options.replace))
         else:
-            print(rotate_key(config, os.environ))
+            print(rotate_key(config, environ))
     except (BackupError, RotationError, StorageError, SecretKeyError) as error:
         print(f"python -m bot {options.command}: {error}", file=sys.stderr)
         return 1

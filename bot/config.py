@@ -17,8 +17,9 @@ WEBHOOK_SECRET (required w/ webhook)  Token Telegram sends in ``X-Telegram-Bot-A
 WEBHOOK_LISTEN (0.0.0.0)              Address the webhook server binds to.
 PORT (8080)                           Port the webhook server binds to; it also serves
                                       ``/healthz``, ``/readyz`` and ``/metrics``.
-HEALTH_PORT (unset)                   Polling mode: serve ``/healthz``, ``/readyz`` and
-                                      ``/metrics`` on this port (on ``WEBHOOK_LISTEN``).
+HEALTH_PORT (unset)                   Serve ``/healthz``, ``/readyz`` and ``/metrics`` on this
+                                      port (on ``WEBHOOK_LISTEN``), while polling and also
+                                      beside a webhook (the container image sets 8081).
 READY_MAX_SILENCE_MINUTES (5)         ``/readyz`` fails when the Bot API has not answered
                                       for longer than this.
 ZELFHULPWIJZER_DATA_DIR (./var)       The SQLite file ``zelfhulpwijzer.sqlite3``, the development
@@ -40,7 +41,9 @@ ZELFHULPWIJZER_FAKE_NOW (unset)       Tests only: the bot's clock starts at this
                                       a crash test in a subprocess. Refused in production.
 
 The token and the secret key are kept out of `repr` so that a logged or
-printed `Config` cannot leak them.
+printed `Config` cannot leak them. Secrets may also come as files (Docker or
+Kubernetes secrets): ``TELEGRAM_BOT_TOKEN_FILE=/run/secrets/token`` and so on for
+each name in `SECRET_FILE_VARIABLES`; `with_secret_files` reads them.
 """
 
 from __future__ import annotations
@@ -53,13 +56,19 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-__all__ = ["Config", "ConfigError", "Environment"]
+__all__ = ["SECRET_FILE_VARIABLES", "Config", "ConfigError", "Environment", "with_secret_files"]
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 DATABASE_FILENAME = "zelfhulpwijzer.sqlite3"
 SECRET_KEY_FILENAME = "secret.key"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+SECRET_FILE_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "ZELFHULPWIJZER_SECRET_KEY",
+    "ZELFHULPWIJZER_NEW_SECRET_KEY",
+    "WEBHOOK_SECRET",
+)
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 
@@ -229,6 +238,26 @@ class Config:
             idle_days=idle_days,
             fake_now=fake_now,
         )
+
+
+def with_secret_files(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with each ``NAME_FILE`` of `SECRET_FILE_VARIABLES` read into ``NAME``.
+
+    A variable set directly wins over its file. A file that cannot be read raises
+    `ConfigError` naming the variable (never the file's content).
+    """
+    env = dict(environ)
+    problems = []
+    for name in SECRET_FILE_VARIABLES:
+        path = env.get(f"{name}_FILE", "").strip()
+        if path and not env.get(name, "").strip():
+            try:
+                env[name] = Path(path).read_text().strip()
+            except OSError as error:
+                problems.append(f"{name}_FILE: cannot read {path} ({type(error).__name__})")
+    if problems:
+        raise ConfigError(problems)
+    return env
 
 
 def _int(

@@ -2,8 +2,8 @@
 
 `serve` builds the bot (`bot.app.build_telegram`) and serves by long polling,
 or by webhook when ``WEBHOOK_URL`` is set, until told to stop. ``/healthz``,
-``/readyz`` and ``/metrics`` are served by the webhook server, or while polling
-on ``HEALTH_PORT`` when it is set (`bot.health_server`).
+``/readyz`` and ``/metrics`` are served by the webhook server, and on
+``HEALTH_PORT`` when it is set (`bot.health_server`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
         async with running(bot.application, webhook=config if config.webhook_url else None):
             if config.webhook_url:
                 add_to_webhook(bot.application.updater, bot.health)
-            elif config.health_port:
+            if config.health_port:
                 health_server = start_health_server(
                     bot.health, config.webhook_listen, config.health_port
                 )
