@@ -63,7 +63,8 @@ def backup(config: Config, path: Path) -> str:
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
             archive.add(copy, DATABASE_FILENAME)
             for file in _data_files(config.data_dir):
-                archive.add(file, file.relative_to(config.data_dir).as_posix())
+                if file.resolve() != path.resolve():  # a backup written into the data dir
+                    archive.add(file, file.relative_to(config.data_dir).as_posix())
         partial.chmod(0o600)
         partial.replace(path)  # whole or not at all
     return (

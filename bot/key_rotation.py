@@ -7,9 +7,10 @@ sealed values opened with the old key and sealed again with the new one.
 
     ZELFHULPWIJZER_SECRET_KEY=<old> ZELFHULPWIJZER_NEW_SECRET_KEY=<new> python -m bot rotate-key
 
-Run it with the bot stopped. Each user is re-sealed in one transaction, so an interruption
-(a crash, a full disk, Ctrl-C) leaves every user wholly old or wholly new; running the same
-command again skips those that already open with the new key and finishes the rest. Until
+Run it with the bot stopped. Users are re-sealed in transactions of `BATCH` users (all
+of one user's rows in the same one), so an interruption (a crash, a full disk, Ctrl-C)
+leaves every user wholly old or wholly new; running the same command again skips those
+that already open with the new key and finishes the rest. Until
 it has finished, ``key-rotation-in-progress`` in the data directory keeps the bot (and
 ``check``) from starting with half the rows unreadable. Afterwards, set
 ``ZELFHULPWIJZER_SECRET_KEY`` to the new key and start the bot. ``PRAGMA secure_delete``
@@ -34,6 +35,8 @@ __all__ = ["MARKER", "NEW_KEY_ENV", "RotationError", "refuse_during_rotation", "
 
 NEW_KEY_ENV = "ZELFHULPWIJZER_NEW_SECRET_KEY"
 MARKER = "key-rotation-in-progress"
+BATCH = 200
+"""Users per transaction: few commits (fast), little to redo after an interruption."""
 
 
 class RotationError(Exception):
@@ -65,12 +68,15 @@ def rotate_key(config: Config, environ: Mapping[str, str]) -> str:
     rotated = done = 0
     with _connect(config.database_path) as db:
         users = db.execute("SELECT user_key, chat_id_enc, state_enc FROM users").fetchall()
-        for user_key, chat_id_enc, state_enc in users:
-            if _opens(new, chat_id_enc, sealed_context("users.chat_id", user_key)):
-                done += 1  # re-sealed by an earlier, interrupted run
-                continue
-            _reseal(db, old, new, user_key, chat_id_enc, state_enc)
-            rotated += 1
+        for start in range(0, len(users), BATCH):
+            todo = []
+            for user_key, chat_id_enc, state_enc in users[start : start + BATCH]:
+                if _opens(new, chat_id_enc, sealed_context("users.chat_id", user_key)):
+                    done += 1  # re-sealed by an earlier, interrupted run
+                else:
+                    todo.append(_resealed(old, new, user_key, chat_id_enc, state_enc))
+            _write(db, todo)
+            rotated += len(todo)
     marker.unlink()
     return (
         f"re-sealed {rotated} users ({done} were already done); now set "
@@ -78,15 +84,10 @@ def rotate_key(config: Config, environ: Mapping[str, str]) -> str:
     )
 
 
-def _reseal(
-    db: sqlite3.Connection,
-    old: Secrets,
-    new: Secrets,
-    user_key: str,
-    chat_id_enc: bytes,
-    state_enc: bytes,
-) -> None:
-    """One user, in one transaction: the new lookup hash everywhere, both values re-sealed."""
+def _resealed(
+    old: Secrets, new: Secrets, user_key: str, chat_id_enc: bytes, state_enc: bytes
+) -> tuple[str, str, bytes, bytes]:
+    """One user's new lookup hash and both values re-sealed: (old key, new key, chat, state)."""
     try:
         chat_id = int(old.unseal(chat_id_enc, sealed_context("users.chat_id", user_key)))
     except UnsealError:
@@ -101,16 +102,22 @@ def _reseal(
     new_key = new.user_key(chat_id)
     chat_id_new = new.seal(str(chat_id).encode(), sealed_context("users.chat_id", new_key))
     state_new = new.seal(state, sealed_context("users.state", new_key))
+    return user_key, new_key, chat_id_new, state_new
+
+
+def _write(db: sqlite3.Connection, users: list[tuple[str, str, bytes, bytes]]) -> None:
+    """Write re-sealed users in one transaction: each of them in every user table."""
     db.execute("BEGIN IMMEDIATE")
     try:
         for table in USER_TABLES:
             if table != "users":
-                db.execute(
-                    f"UPDATE {table} SET user_key = ? WHERE user_key = ?", (new_key, user_key)
+                db.executemany(
+                    f"UPDATE {table} SET user_key = ? WHERE user_key = ?",
+                    [(new_key, old_key) for old_key, new_key, _, _ in users],
                 )
-        db.execute(
+        db.executemany(
             "UPDATE users SET user_key = ?, chat_id_enc = ?, state_enc = ? WHERE user_key = ?",
-            (new_key, chat_id_new, state_new, user_key),
+            [(new_key, chat, state, old_key) for old_key, new_key, chat, state in users],
         )
     except BaseException:
         db.execute("ROLLBACK")
@@ -131,6 +138,7 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
     """The bot's file with the bot's pragmas (WAL stays, deleted values are zeroed)."""
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         db.execute("PRAGMA secure_delete = ON")
+        db.execute("PRAGMA synchronous = NORMAL")  # as the bot: WAL survives a crash
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         yield db

@@ -227,6 +227,8 @@ async def test_rotate_key_reseals_every_row_and_the_bot_carries_on(
 async def test_an_interrupted_rotation_keeps_the_bot_off_and_resumes(
     make_bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bot import key_rotation
+
     bot = await populated(make_bot, tmp_path / "var")
     data_dir = bot.config.data_dir
     real_seal = Secrets.seal
@@ -239,6 +241,7 @@ async def test_an_interrupted_rotation_keeps_the_bot_off_and_resumes(
             raise OSError("No space left on device")
         return real_seal(self, data, context)
 
+    monkeypatch.setattr(key_rotation, "BATCH", 2)  # two users per transaction
     monkeypatch.setattr(Secrets, "seal", failing_seal)
     with pytest.raises(OSError):
         rotate_key(config_for(data_dir), {NEW_KEY_ENV: NEW_KEY})
