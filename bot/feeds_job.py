@@ -32,15 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue_builder import CatalogueBuilder
+from bot.health import Check, CheckRun
 from catalogue.errors import CatalogueError
 from catalogue.feeds import WARN_AFTER, Feed, Limits, Refresh, read_feeds, read_health
 from catalogue.feeds.fetching import DEFAULT_LIMITS
 from catalogue.feeds.refresh import refresh_feed
 from catalogue.feeds.subscriptions import feeds_path
-from catalogue.holder import CatalogueHolder, Edition
+from catalogue.holder import CatalogueHolder, LoadedCatalogue
 from catalogue.loading import import_files
 
-__all__ = ["CatalogueRefresher", "attach_feeds"]
+__all__ = ["CatalogueRefresher", "feed_checks"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class CatalogueRefresher:
         limits: Limits = DEFAULT_LIMITS,
         watch_every: timedelta = timedelta(seconds=30),
         rng: random.Random | None = None,
+        on_swap: list[OnSwap] | None = None,
     ) -> None:
         self.holder = holder
         self.data_dir = Path(data_dir)
@@ -70,17 +72,18 @@ class CatalogueRefresher:
         self.limits = limits
         self.watch_every = watch_every
         self.rng = rng or random.Random()
-        self.on_swap: list[OnSwap] = []
+        self.on_swap: list[OnSwap] = list(on_swap or [])
         self.feeds: dict[str, Feed] = {}
         self._loaded = self._signature()
         self._feeds_file = self._feeds_signature()
         self._swap_lock = asyncio.Lock()
         self._job_queue: Any = None
         self.builder = CatalogueBuilder()
+        self.swaps = 0
 
     # --- wiring ---------------------------------------------------------------------
 
-    def start(self, job_queue: Any) -> None:
+    async def start(self, job_queue: Any) -> None:
         """Schedule the feeds, the watcher and the daily overdue check (call in post_init)."""
         self._job_queue = job_queue
         self._schedule_feeds()
@@ -109,7 +112,7 @@ class CatalogueRefresher:
         await self.reload_if_changed()
         return result
 
-    async def reload_if_changed(self) -> Edition | None:
+    async def reload_if_changed(self) -> LoadedCatalogue | None:
         """Rebuild and swap if an import file changed since the last load; else None."""
         if self._feeds_signature() != self._feeds_file:
             self._feeds_file = self._feeds_signature()
@@ -118,7 +121,7 @@ class CatalogueRefresher:
             return None
         return await self.reload()
 
-    async def reload(self) -> Edition | None:
+    async def reload(self) -> LoadedCatalogue | None:
         """Build the catalogue and its index off the event loop, then swap them in at once."""
         async with self._swap_lock:
             signature = self._signature()
@@ -129,15 +132,15 @@ class CatalogueRefresher:
                 log.error("the changed catalogue does not load; the old one stays:\n%s", error)
                 self._loaded = signature  # do not retry until the files change again
                 return None
-            edition = self.holder.swap(catalogue, search)
+            loaded = LoadedCatalogue(catalogue, self.holder.current.places, search)
+            self.holder.swap(loaded)
             self._loaded = signature
-            log.info(
-                "catalogue %d swapped in: %d meetings", edition.number, len(catalogue.meetings)
-            )
+            self.swaps += 1
+            log.info("catalogue swapped in (%d meetings)", len(catalogue.meetings))
             now = self.clock()
             for hook in self.on_swap:
                 await hook(now)
-            return edition
+            return loaded
 
     def warn_overdue(self) -> list[str]:
         """Log a warning per feed not refreshed for over 7 days; returns their names."""
@@ -222,18 +225,28 @@ class CatalogueRefresher:
         self.warn_overdue()
 
 
-def attach_feeds(
-    deps: Any, data_dir: Path, *, limits: Limits = DEFAULT_LIMITS
-) -> CatalogueRefresher:
-    """A refresher for a Telegram bot's runner, started in ``post_init`` (see `TelegramDeps`)."""
-    refresher = CatalogueRefresher(deps.runner.holder, data_dir, deps.now, limits=limits)
+def feed_checks(data_dir: Path, clock: Callable[[], datetime]) -> tuple[CheckRun, ...]:
+    """For ``/readyz``: one check per subscribed feed, failing after 7 days without a refresh.
 
-    async def start(application: Any) -> None:
-        refresher.start(application.job_queue)
+    The bot goes on answering from the last good copy; the check is there so
+    that monitoring tells the operator before people are told (after 30 days).
+    """
+    try:
+        feeds = read_feeds(data_dir)
+    except CatalogueError:
+        return ()
 
-    async def stop(application: Any) -> None:
-        refresher.close()
+    def check_for(name: str) -> CheckRun:
+        async def feed() -> Check:
+            now = clock()
+            health = read_health(data_dir).get(name)
+            if health is None or health.last_attempt_at is None:
+                return Check(f"feed {name}", True, "not fetched yet")
+            overdue = health.is_overdue(now, WARN_AFTER)
+            age = health.age(now)
+            detail = "never refreshed" if age is None else f"last refreshed {age.days} days ago"
+            return Check(f"feed {name}", not overdue, detail)
 
-    deps.on_start.append(start)
-    deps.on_stop.append(stop)
-    return refresher
+        return feed
+
+    return tuple(check_for(feed.name) for feed in feeds)

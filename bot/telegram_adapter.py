@@ -8,10 +8,12 @@ the state, SQLite keeps it.
 
 Entry points:
 
-- `build_application(config, deps)` — the configured `Application` (rate
-  limiter with retries from `bot.telegram_limits`, job queue, handlers,
-  error handler, command menus in ``post_init``), not started. Tests point
-  it at the fake Bot API server.
+- `build_bot(config)` — the bot (API URLs, rate limiter with retries from
+  `bot.telegram_limits`, timeouts); `build_application(bot, job_queue, deps)`
+  — the `Application` around it with the handlers, the error handler, and
+  ``post_init`` (command menus, then `TelegramDeps.on_start`), not started.
+  Both exist apart so that `bot.app` can hand the bot to the reminders
+  before the Application exists. Tests point the bot at the fake Bot API.
 - `running(application, ...)` — an async context manager that starts it the
   way ``run_polling`` would (initialize, post_init, polling or webhook with
   ``secret_token`` checked and bodies bounded, start) and stops it cleanly,
@@ -25,12 +27,12 @@ Only private chats are served; in groups and channels the bot stays silent.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import time
 import traceback
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -45,15 +47,20 @@ from telegram.ext import (
     CallbackQueryHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
+    JobQueue,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.config import Config
 from bot.flood import SLOW_DOWN, Admission, FloodGate
+from bot.metrics import Metrics
 from bot.telegram_events import to_event
 from bot.telegram_limits import RetryingRateLimiter
-from bot.telegram_render import ChatView, send_screens
+from bot.telegram_render import ChatViews, send_screens
+from bot.telegram_request import ApiWatch, MeteredRequest
 from dialogs.events import ButtonPressed, Command, Event
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE, N_, translations
@@ -68,6 +75,7 @@ __all__ = [
     "TelegramDeps",
     "TurnHandler",
     "build_application",
+    "build_bot",
     "command_menu",
     "running",
     "to_event",
@@ -92,17 +100,23 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 MENU_LANGUAGES = ("nl", "en")  # nl is also the default menu (no language_code)
 
-MAX_VIEWS = 10_000  # chats whose latest menu is remembered for editing in place
+
+class ChatTurn(Protocol):
+    """What the adapter does with one chat while its lock is held (`bot.turns.ChatTurns`)."""
+
+    async def handle(
+        self, event: Event, language_hint: str | None, now: datetime
+    ) -> Sequence[Screen]: ...
+
+    async def forget(self) -> None: ...
 
 
 class TurnHandler(Protocol):
     """What the adapter needs of `bot.turns.TurnRunner`."""
 
-    async def handle(
-        self, chat_id: int, event: Event, language_hint: str | None, now: datetime
-    ) -> Sequence[Screen]: ...
+    def chat(self, chat_id: int) -> AbstractAsyncContextManager[ChatTurn]: ...
 
-    async def forget(self, chat_id: int) -> None: ...
+    async def language_of(self, chat_id: int, language_hint: str | None = None) -> str: ...
 
 
 CommandHook = Callable[[int, str, datetime], Awaitable[Sequence[Screen] | None]]
@@ -114,45 +128,27 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class TelegramDeps:
-    """What the Telegram adapter runs on; `now` is injectable so tests control time.
+    """What the Telegram adapter runs on, given once by `bot.app`; `now` is injectable.
 
-    `on_start` hooks run in ``post_init`` after the command menus are set (e.g.
-    the reminders scheduler re-arming its jobs); `on_stop` hooks run in
-    ``post_shutdown``. `flood` is the per-chat flood gate (its clock is
-    monotonic real time: it measures how fast updates arrive, not the date).
-    `commands` are commands the adapter answers itself for some chats
+    `on_start` runs in ``post_init`` after the command menus are set (e.g. the
+    reminders scheduler re-arming its jobs). `flood` is the per-chat flood gate
+    (its clock is monotonic real time: it measures how fast updates arrive, not
+    the date). `views` is what each chat sees now, shared with the reminders'
+    sender. `commands` are commands the adapter answers itself for some chats
     (``/stats`` for administrators, see `bot.clinics.hooks`): a hook returns
-    screens, or None to let the dialogue answer as for anyone else.
+    screens, or None to let the dialogue answer as for anyone else. `metrics` counts
+    updates, turns and reply latency (`bot.metrics`).
     """
 
     runner: TurnHandler
     now: Callable[[], datetime] = utc_now
-    on_start: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]] = field(
-        default_factory=list
-    )
-    on_stop: list[Callable[[Application[Any, Any, Any, Any, Any, Any]], Awaitable[None]]] = field(
-        default_factory=list
-    )
-    views: OrderedDict[int, ChatView] = field(default_factory=OrderedDict)
+    views: ChatViews = field(default_factory=ChatViews)
     flood: FloodGate = field(default_factory=FloodGate)
-    commands: dict[str, CommandHook] = field(default_factory=dict)
-
-    def view(self, chat_id: int) -> ChatView:
-        """What this chat sees now (memory only; see `bot.telegram_render`).
-
-        Bounded to the `MAX_VIEWS` most recently active chats: a forgotten view
-        only means the next screen arrives as a new message instead of an edit.
-        """
-        view = self.views.get(chat_id)
-        if view is None:
-            view = self.views[chat_id] = ChatView()
-            while len(self.views) > MAX_VIEWS:
-                self.views.popitem(last=False)
-        else:
-            self.views.move_to_end(chat_id)
-        return view
+    commands: Mapping[str, CommandHook] = field(default_factory=dict)
+    on_start: Sequence[Callable[[], Awaitable[object]]] = ()
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -163,26 +159,6 @@ class _Handlers:
 
     def __init__(self, deps: TelegramDeps) -> None:
         self.deps = deps
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @contextlib.asynccontextmanager
-    async def _chat_lock(self, chat_id: int) -> AsyncIterator[None]:
-        """One turn at a time per chat, rendering included, so screens never interleave.
-
-        Updates of different chats run concurrently; the table forgets a chat
-        when nobody holds or waits for its lock.
-        """
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A message, command or edited message in a private chat: one turn.
@@ -220,38 +196,43 @@ class _Handlers:
         pressed_message_id: int | None,
     ) -> None:
         """Run the turn and render its screens; a blocked bot forgets the person."""
+        metrics, started_s = self.deps.metrics, time.perf_counter()
         admission = self.deps.flood.admit(chat_id)
         if admission is Admission.DROP:
+            metrics.count_turn("flood_dropped")
             return
         if admission is Admission.WARN:
+            metrics.count_turn("flood_warned")
             await self.slow_down(context, chat_id, language_hint)
             return
-        async with self._chat_lock(chat_id):
+        # The chat's one lock covers the turn *and* its rendering: screens never interleave.
+        async with self.deps.runner.chat(chat_id) as chat:
             now = self.deps.now()
             screens: Sequence[Screen] | None = None
             if isinstance(event, Command) and (hook := self.deps.commands.get(event.name)):
                 screens = await hook(chat_id, event.arg, now)
+                if screens is not None:
+                    metrics.count_turn("command")
             if screens is None:
-                screens = await self.deps.runner.handle(chat_id, event, language_hint, now)
-            view = self.deps.view(chat_id)
+                screens = await chat.handle(event, language_hint, now)
+            view = self.deps.views.view(chat_id)
             try:
                 await send_screens(
                     context.bot, chat_id, screens, view, pressed_message_id=pressed_message_id
                 )
+                metrics.reply_seconds.observe(time.perf_counter() - started_s)
             except Forbidden:
                 log.info("a user blocked the bot; their data is deleted")
-                self.deps.views.pop(chat_id, None)
-                await self.deps.runner.forget(chat_id)
+                self.deps.views.forget(chat_id)
+                await chat.forget()
 
     async def slow_down(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, language_hint: str | None
     ) -> None:
         """Ask a flooding chat, once, to slow down, in the language of the conversation."""
-        language_of = getattr(self.deps.runner, "language_of", None)
         language = DEFAULT_LANGUAGE
-        if language_of is not None:
-            with contextlib.suppress(Exception):  # storage trouble: Dutch will do
-                language = await language_of(chat_id, language_hint)
+        with contextlib.suppress(Exception):  # storage trouble: Dutch will do
+            language = await self.deps.runner.language_of(chat_id, language_hint)
         text = translations(language).gettext(SLOW_DOWN)
         with contextlib.suppress(Forbidden):
             await context.bot.send_message(chat_id, text)
@@ -262,21 +243,24 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if error is None:
         return
-    kind = "none"
-    if isinstance(update, Update):
-        kind = next(
-            (
-                name
-                for name in ("callback_query", "edited_message", "message")
-                if getattr(update, name) is not None
-            ),
-            "other",
-        )
+    kind = update_kind(update) if isinstance(update, Update) else "none"
     frames = traceback.extract_tb(error.__traceback__)[-5:]
     where = " <- ".join(
         f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
     )
     log.error("handling a %s update failed: %s at %s", kind, type(error).__name__, where or "?")
+
+
+def update_kind(update: Update) -> str:
+    """What kind of update this is, for logs and metrics (never what it says)."""
+    return next(
+        (
+            name
+            for name in ("callback_query", "edited_message", "message")
+            if getattr(update, name) is not None
+        ),
+        "other",
+    )
 
 
 # --------------------------------------------------------------------------- building
@@ -296,21 +280,50 @@ async def set_command_menus(application: Application[Any, Any, Any, Any, Any, An
         await bot.set_my_commands(command_menu(language), language_code=language)
 
 
-def build_application(
+def build_bot(
     config: Config,
-    deps: TelegramDeps,
+    metrics: Metrics,
+    watch: ApiWatch,
     *,
     rate_limiter: AIORateLimiter | None = None,
     read_timeout_s: float = 10.0,
     connect_timeout_s: float = 10.0,
-) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The configured, not yet started `Application` for this config and these dependencies."""
+) -> ExtBot[Any]:
+    """The bot for this config: Bot API URLs, rate limiter, timeouts, no link previews.
+
+    Pools as PTB's `ApplicationBuilder` makes them: 256 connections for sending
+    (32 turns at once, each a few calls), one for ``getUpdates``. Both are metered
+    (`bot.telegram_request`): requests by method, failures, 429s, the last answer.
+    """
     if not config.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    timeouts = {
+        "read_timeout": read_timeout_s,
+        "write_timeout": read_timeout_s,
+        "connect_timeout": connect_timeout_s,
+    }
+    return ExtBot(
+        config.telegram_bot_token,
+        base_url=config.bot_api_url,
+        base_file_url=config.bot_api_file_url,
+        request=MeteredRequest(metrics, watch, connection_pool_size=256, **timeouts),
+        get_updates_request=MeteredRequest(metrics, watch, connection_pool_size=1, **timeouts),
+        rate_limiter=rate_limiter or RetryingRateLimiter(),
+        defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
+    )
+
+
+def build_application(
+    bot: ExtBot[Any], job_queue: JobQueue[Any], deps: TelegramDeps
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The `Application` around `bot`, with its handlers; not started."""
     for name in _QUIET_LOGGERS:  # their DEBUG/INFO lines hold URLs (the token) and updates
         logger = logging.getLogger(name)
         logger.setLevel(max(logger.level, logging.WARNING))
     handlers = _Handlers(deps)
+
+    async def count_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        deps.metrics.count_update(update_kind(update))
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         try:
@@ -320,34 +333,21 @@ def build_application(
         runner = deps.runner
         if not getattr(runner, "bot_link", True) and application.bot.username:
             runner.bot_link = f"https://t.me/{application.bot.username}"  # type: ignore[attr-defined]
-        for hook in deps.on_start:
-            await hook(application)
-
-    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        for hook in deps.on_stop:
-            await hook(application)
+        for start in deps.on_start:
+            await start()
 
     application = (
         ApplicationBuilder()
-        .token(config.telegram_bot_token)
-        .base_url(config.bot_api_url)
-        .base_file_url(config.bot_api_file_url)
-        .rate_limiter(rate_limiter or RetryingRateLimiter())
-        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .bot(bot)
+        .job_queue(job_queue)
         .concurrent_updates(32)
-        .read_timeout(read_timeout_s)
-        .write_timeout(read_timeout_s)
-        .connect_timeout(connect_timeout_s)
-        .get_updates_read_timeout(read_timeout_s)
-        .get_updates_connect_timeout(connect_timeout_s)
         .post_init(post_init)
-        .post_shutdown(post_shutdown)
         .build()
     )
+    application.add_handler(TypeHandler(Update, count_update), group=-1)
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.ALL, handlers.on_message))
     application.add_error_handler(on_error)
-    application.bot_data["deps"] = deps
     return application
 
 

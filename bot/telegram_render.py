@@ -25,7 +25,8 @@ is empty, which costs at most one new message instead of an edit.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from telegram import (
@@ -45,7 +46,9 @@ from dialogs.screen import AskLocation, Screen
 
 __all__ = [
     "KEYBOARD_REMOVER",
+    "MAX_VIEWS",
     "ChatView",
+    "ChatViews",
     "inline_markup",
     "location_keyboard",
     "send_screens",
@@ -75,6 +78,41 @@ class ChatView:
 
     menu_message_id: int | None = None
     keyboard_shown: bool = False
+
+
+MAX_VIEWS = 10_000
+"""Chats whose latest menu is remembered for editing in place."""
+
+
+class ChatViews:
+    """The `ChatView` of the most recently active chats, shared by replies and reminders.
+
+    Bounded to `max_chats` (default `MAX_VIEWS`): a forgotten view only means the
+    next screen arrives as a new message instead of an edit.
+    """
+
+    def __init__(self, max_chats: int | None = None) -> None:
+        self.max_chats = MAX_VIEWS if max_chats is None else max_chats
+        self._views: OrderedDict[int, ChatView] = OrderedDict()
+
+    def __iter__(self) -> Iterator[int]:
+        """The chats remembered, least recently active first."""
+        return iter(self._views)
+
+    def view(self, chat_id: int) -> ChatView:
+        """What this chat sees now (created empty, and marked as the most recent)."""
+        view = self._views.get(chat_id)
+        if view is None:
+            view = self._views[chat_id] = ChatView()
+            while len(self._views) > self.max_chats:
+                self._views.popitem(last=False)
+        else:
+            self._views.move_to_end(chat_id)
+        return view
+
+    def forget(self, chat_id: int) -> None:
+        """Drop what this chat sees (it blocked the bot, or was forgotten)."""
+        self._views.pop(chat_id, None)
 
 
 def inline_markup(screen: Screen) -> InlineKeyboardMarkup | None:

@@ -16,39 +16,30 @@ a map pin as a ``📍`` line with address and coordinates, and a file as the
 path it was written to (``<data_dir>/terminal/``).
 
 The loop is asyncio: stdin is read by a daemon thread that feeds a queue, so
-due reminders and check-ins (`bot.reminders`) print while it waits. End of
-input or Ctrl-C ends it cleanly (exit code 0).
+due reminders and check-ins (`bot.reminders`, through the same `Printer`)
+print while it waits. End of input or Ctrl-C ends it cleanly (exit code 0).
+`bot.app.run_terminal` wires it up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import Config
 from bot.turns import TurnRunner
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent
 from dialogs.screen import Screen
 
-__all__ = ["BACKGROUND", "TERMINAL_CHAT_ID", "Terminal", "parse_input", "run_terminal"]
+__all__ = ["TERMINAL_CHAT_ID", "Printer", "Terminal", "parse_input", "stdin_lines"]
 
 TERMINAL_CHAT_ID = 1
 """The one local chat the terminal speaks for (a real Telegram chat id is never this small)."""
-
-BACKGROUND: list[Callable[[Terminal], Awaitable[None]]] = []
-"""Extra tasks run alongside the input loop; cancelled at the end of input.
-
-Each is called with the `Terminal` before the first turn (so it can register
-effect handlers on ``terminal.runner``) and returns the coroutine to run.
-The reminders are wired in by `run_terminal` itself.
-"""
 
 LOCATION_USAGE = "usage: /location LAT LON   (e.g. /location 52.0907 5.1214)"
 
@@ -88,30 +79,18 @@ def parse_input(line: str, choices: Choices) -> Event | str | None:
     return TextSent(text)
 
 
-class Terminal:
-    """Prints screens and turns typed lines into turns for the one local chat."""
+class Printer:
+    """Prints screens to `out` and remembers what their numbers mean (`choices`)."""
 
-    def __init__(
-        self,
-        runner: TurnRunner,
-        out: TextIO,
-        attachments_dir: Path,
-        language_hint: str | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.runner = runner
+    def __init__(self, out: TextIO, attachments_dir: Path) -> None:
         self.out = out
         self.attachments_dir = attachments_dir
-        self.language_hint = language_hint
-        self.clock = clock
         self.choices = Choices()
 
-    async def send(self, event: Event) -> None:
-        """Run one turn and print its answer."""
-        screens = await self.runner.handle(
-            TERMINAL_CHAT_ID, event, self.language_hint, self.clock()
-        )
-        self.show(screens)
+    def say(self, text: str) -> None:
+        """Print one line of the terminal's own (a usage hint)."""
+        self.out.write(text + "\n")
+        self.out.flush()
 
     def show(self, screens: list[Screen]) -> None:
         """Print screens; their buttons become the numbered choices (when there are any)."""
@@ -147,14 +126,36 @@ class Terminal:
         path.write_bytes(content)
         return path
 
+
+class Terminal:
+    """Turns typed lines into turns for the one local chat and prints the answers."""
+
+    def __init__(
+        self,
+        runner: TurnRunner,
+        printer: Printer,
+        language_hint: str | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.runner = runner
+        self.printer = printer
+        self.language_hint = language_hint
+        self.clock = clock
+
+    async def send(self, event: Event) -> None:
+        """Run one turn and print its answer."""
+        screens = await self.runner.handle(
+            TERMINAL_CHAT_ID, event, self.language_hint, self.clock()
+        )
+        self.printer.show(screens)
+
     async def run(self, lines: asyncio.Queue[str | None]) -> None:
         """Start with /start, then one turn per input line until end of input."""
         await self.send(Command("start"))
         while (line := await lines.get()) is not None:
-            event = parse_input(line, self.choices)
+            event = parse_input(line, self.printer.choices)
             if isinstance(event, str):
-                self.out.write(event + "\n")
-                self.out.flush()
+                self.printer.say(event)
             elif event is not None:
                 await self.send(event)
 
@@ -180,50 +181,3 @@ def stdin_lines(stream: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=pump, name="terminal-stdin", daemon=True).start()
     return queue
-
-
-async def run_terminal(
-    config: Config,
-    *,
-    language_hint: str | None = None,
-    stdin: TextIO | None = None,
-    out: TextIO | None = None,
-) -> int:
-    """Run the conversation on stdin/stdout until end of input; returns the exit code."""
-    from bot.clinics.hooks import install as install_clinics
-    from bot.reminders import attach_terminal as attach_reminders
-    from bot.secrets import load_secrets
-    from bot.storage import Storage
-    from catalogue.loading import load_catalogue
-    from catalogue.places import PlaceIndex
-    from catalogue.search import SearchIndex
-
-    secrets = load_secrets(config)
-    catalogue = load_catalogue(config.data_dir)
-    places = PlaceIndex.bundled()
-    storage = await Storage.open(config.database_path, secrets)
-    try:
-        bot_link = f"https://t.me/{config.bot_username}" if config.bot_username else ""
-        runner = TurnRunner(storage, catalogue, places, SearchIndex(catalogue), bot_link=bot_link)
-        install_clinics(runner)  # counts CountMetric effects, as on Telegram
-        terminal = Terminal(
-            runner,
-            out or sys.stdout,
-            config.data_dir / "terminal",
-            language_hint=language_hint,
-            clock=config.clock(),
-        )
-        # The same promise as on Telegram: nothing idle for IDLE_DAYS is kept.
-        await storage.purge_idle(terminal.clock() - timedelta(days=config.idle_days))
-        # Due reminders and check-ins print when they fire (bot.reminders).
-        tasks = (attach_reminders, *BACKGROUND)
-        background = [asyncio.create_task(task(terminal)) for task in tasks]
-        try:
-            await terminal.run(stdin_lines(stdin or sys.stdin))
-        finally:
-            for task in background:
-                task.cancel()
-            await asyncio.gather(*background, return_exceptions=True)
-    finally:
-        await storage.close()
-    return 0

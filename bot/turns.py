@@ -9,12 +9,14 @@ A turn, in this order:
    and the effects;
 4. the new state is saved FIRST: if the process dies after this, the person
    is asked the next question again rather than forgotten;
-5. the effects are carried out: `SetLanguage` and `ForgetUser` here, the
-   others by handlers registered per effect type (reminders, clinic counters);
+5. the effects are carried out: `SetLanguage` and `ForgetUser` here, every
+   other one by its handler in `EffectHandlers` (reminders, clinic counters),
+   given once when the runner is built (`bot.app`);
 6. the screens are returned for the adapter to render.
 
-Turns of one chat run one at a time (a per-chat asyncio lock), so a double
-tap is two turns in order, never two interleaved ones.
+Turns of one chat run one at a time: `TurnRunner.chat(chat_id)` holds the
+chat's one lock while the adapter runs the turn *and* renders its screens, so
+a double tap is two turns in order, never two interleaved ones.
 
 If anything fails, the person gets a kind apology in their language and
 keeps the state they had before the turn; the log gets the step and the
@@ -28,30 +30,42 @@ import asyncio
 import gc
 import logging
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar, assert_never
 
+from bot.metrics import Metrics
 from bot.storage import Storage
 from catalogue.holder import CatalogueHolder
-from catalogue.models import Catalogue
-from dialogs import (
-    ForgetUser,
-    SetLanguage,
-    TurnContext,
-    advance,
-    state_from_json,
-    state_to_json,
-)
+from dialogs import TurnContext, advance, state_from_json, state_to_json
 from dialogs.actions import GLOBAL, action
-from dialogs.context import Places, Search
-from dialogs.effects import Effect
+from dialogs.context import ReminderView
+from dialogs.effects import (
+    CancelReminder,
+    CheckinAnswered,
+    CountMetric,
+    Effect,
+    ForgetUser,
+    RemindLater,
+    SetLanguage,
+    SetReminder,
+    SkipOccurrence,
+)
 from dialogs.events import Event
 from dialogs.screen import Button, Screen
 from locales import DEFAULT_LANGUAGE, LANGUAGES, translations
 
-__all__ = ["ContextProvider", "EffectHandler", "TurnRunner", "TurnScope", "apology_screen"]
+__all__ = [
+    "ChatTurns",
+    "EffectHandler",
+    "EffectHandlers",
+    "RemindersOf",
+    "TurnRunner",
+    "TurnScope",
+    "apology_screen",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,53 +84,59 @@ class TurnScope:
     now: datetime
 
 
-EffectHandler = Callable[[Any, TurnScope], Awaitable[None]]
-"""Carries out one effect of a given type, e.g. ``SetReminder`` → insert and schedule."""
+E = TypeVar("E", bound=Effect)
+EffectHandler = Callable[[E, TurnScope], Awaitable[None]]
+"""Carries out one effect of one type, e.g. ``SetReminder`` → insert and schedule."""
 
-ContextProvider = Callable[[TurnScope], Awaitable[Mapping[str, Any]]]
-"""Returns extra `TurnContext` fields for this person, e.g. ``{"reminders": (...)}``."""
+RemindersOf = Callable[[str], Awaitable[tuple[ReminderView, ...]]]
+"""The reminders a person (by user key) has set, for `TurnContext.reminders`."""
+
+
+@dataclass(frozen=True, slots=True)
+class EffectHandlers:
+    """Who carries out each effect that the runner does not do itself: one field per type.
+
+    Built once by `bot.app` and given to the `TurnRunner`; `TurnRunner` matches every
+    member of `dialogs.effects.Effect`, so an effect added there without a handler here
+    is a type error and a failing test, not a warning at run time.
+    """
+
+    count_metric: EffectHandler[CountMetric]
+    set_reminder: EffectHandler[SetReminder]
+    cancel_reminder: EffectHandler[CancelReminder]
+    skip_occurrence: EffectHandler[SkipOccurrence]
+    remind_later: EffectHandler[RemindLater]
+    checkin_answered: EffectHandler[CheckinAnswered]
 
 
 class TurnRunner:
-    """Runs turns against one storage and the current catalogue; shared by all adapters.
-
-    The catalogue and its search index live in `holder` (`catalogue.holder`):
-    a refresh swaps in a new edition, and each turn reads the one current
-    when it starts.
-    """
+    """Runs turns against one storage and the held catalogue; shared by all adapters."""
 
     def __init__(
         self,
         storage: Storage,
-        catalogue: Catalogue,
-        places: Places,
-        search: Search,
+        holder: CatalogueHolder,
+        effects: EffectHandlers,
+        reminders_of: RemindersOf,
         *,
         bot_link: str = "",
-        effect_handlers: Mapping[type, EffectHandler] | None = None,
-        context_providers: list[ContextProvider] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.storage = storage
-        self.holder = CatalogueHolder(catalogue, search)
-        self.places = places
+        self.holder = holder
+        self.effects = effects
+        self.reminders_of = reminders_of
         self.bot_link = bot_link
-        self.effect_handlers: dict[type, EffectHandler] = dict(effect_handlers or {})
-        self.context_providers: list[ContextProvider] = list(context_providers or [])
-        self._locks: dict[str, _ChatLock] = {}
+        self.metrics = metrics or Metrics()
+        self.locks = ChatLocks()
         _freeze_long_lived_objects()
 
-    @property
-    def catalogue(self) -> Catalogue:
-        """The catalogue as of now; a turn reads `holder.current` once instead."""
-        return self.holder.current.catalogue
-
-    def on_effect(self, effect_type: type, handler: EffectHandler) -> None:
-        """Register the handler for one effect type (replacing any earlier one)."""
-        self.effect_handlers[effect_type] = handler
-
-    def add_context_provider(self, provider: ContextProvider) -> None:
-        """Add a source of extra `TurnContext` fields (e.g. the person's reminders)."""
-        self.context_providers.append(provider)
+    @asynccontextmanager
+    async def chat(self, chat_id: int) -> AsyncIterator[ChatTurns]:
+        """Hold this chat's lock: turns, rendering and forgetting inside run one at a time."""
+        user_key = self.storage.user_key(chat_id)
+        async with self.locks.hold(user_key):
+            yield ChatTurns(self, user_key, chat_id)
 
     async def handle(
         self, chat_id: int, event: Event, language_hint: str | None, now: datetime
@@ -125,15 +145,13 @@ class TurnRunner:
 
         Never raises for a failed turn: the person gets an apology instead.
         """
-        user_key = self.storage.user_key(chat_id)
-        async with self._lock_for(user_key):
-            return await self._turn(user_key, chat_id, event, language_hint, now)
+        async with self.chat(chat_id) as chat:
+            return await chat.handle(event, language_hint, now)
 
     async def forget(self, chat_id: int) -> None:
         """Delete everything of this chat (e.g. Telegram said the bot was blocked)."""
-        user_key = self.storage.user_key(chat_id)
-        async with self._lock_for(user_key):
-            await self.storage.forget_user(user_key)
+        async with self.chat(chat_id) as chat:
+            await chat.forget()
 
     async def language_of(self, chat_id: int, language_hint: str | None = None) -> str:
         """The language this chat is answered in (for adapters' own menus)."""
@@ -172,44 +190,52 @@ class TurnRunner:
             for effect in turn.effects:
                 stage = f"effect {type(effect).__name__}"
                 scope = await self._carry_out(effect, scope)
+            self.metrics.count_turn("answered")
             return list(turn.screens)
         except Exception as error:
             _log_failure(stage, step, error)
+            self.metrics.count_turn("failed")
             if stage.startswith("effect") or stage == "saving":
                 await self._restore(user_key, chat_id, previous, now)
             return [apology_screen(language)]
 
     async def _context(self, scope: TurnScope, language_hint: str | None) -> TurnContext:
-        extra: dict[str, Any] = {}
-        for provider in self.context_providers:
-            extra.update(await provider(scope))
+        loaded = self.holder.current  # one catalogue for the whole turn, even if swapped now
         offer_english = bool(language_hint) and _short(language_hint) not in LANGUAGES
-        edition = self.holder.current  # read once: the whole turn sees one catalogue
         return TurnContext(
             language=scope.language,
             now=scope.now,
-            catalogue=edition.catalogue,
-            places=self.places,
-            search=edition.search,
+            catalogue=loaded.catalogue,
+            places=loaded.places,
+            search=loaded.search,
             bot_link=self.bot_link,
             offer_english=offer_english,
-            **extra,
+            reminders=await self.reminders_of(scope.user_key),
         )
 
     async def _carry_out(self, effect: Effect, scope: TurnScope) -> TurnScope:
         """Do one effect; returns the scope for the next (a language change carries on)."""
-        if isinstance(effect, SetLanguage):
-            await self.storage.set_language(scope.user_key, effect.language, scope.now)
-            return TurnScope(scope.user_key, scope.chat_id, effect.language, scope.now)
-        if isinstance(effect, ForgetUser):
-            await self.storage.forget_user(scope.user_key)
-            return scope
-        handler = self.effect_handlers.get(type(effect))
-        if handler is None:
-            # Not an error for the person: e.g. counters not wired in this channel.
-            log.warning("no handler for effect %s; skipped", type(effect).__name__)
-            return scope
-        await handler(effect, scope)
+        handlers = self.effects
+        match effect:
+            case SetLanguage(language):
+                await self.storage.set_language(scope.user_key, language, scope.now)
+                return TurnScope(scope.user_key, scope.chat_id, language, scope.now)
+            case ForgetUser():
+                await self.storage.forget_user(scope.user_key)
+            case CountMetric():
+                await handlers.count_metric(effect, scope)
+            case SetReminder():
+                await handlers.set_reminder(effect, scope)
+            case CancelReminder():
+                await handlers.cancel_reminder(effect, scope)
+            case SkipOccurrence():
+                await handlers.skip_occurrence(effect, scope)
+            case RemindLater():
+                await handlers.remind_later(effect, scope)
+            case CheckinAnswered():
+                await handlers.checkin_answered(effect, scope)
+            case _:
+                assert_never(effect)
         return scope
 
     async def _restore(
@@ -229,37 +255,51 @@ class TurnRunner:
         except Exception as error:
             log.error("could not restore the previous state: %s", type(error).__name__)
 
-    def _lock_for(self, user_key: str) -> _ChatLock:
-        lock = self._locks.get(user_key)
-        if lock is None:
-            lock = self._locks[user_key] = _ChatLock(self._locks, user_key)
-        return lock
+
+@dataclass(frozen=True, slots=True)
+class ChatTurns:
+    """One chat's turns while its lock is held (from `TurnRunner.chat`); never stored."""
+
+    runner: TurnRunner
+    user_key: str
+    chat_id: int
+
+    async def handle(self, event: Event, language_hint: str | None, now: datetime) -> list[Screen]:
+        """Run one turn; never raises for a failed turn (the person gets an apology)."""
+        return await self.runner._turn(self.user_key, self.chat_id, event, language_hint, now)
+
+    async def forget(self) -> None:
+        """Delete everything of this chat, in one transaction."""
+        await self.runner.storage.forget_user(self.user_key)
 
 
-class _ChatLock:
-    """An asyncio lock per chat that removes itself from the table when nobody holds or waits."""
+K = TypeVar("K")
 
-    def __init__(self, table: dict[str, _ChatLock], user_key: str) -> None:
-        self._table, self._user_key = table, user_key
-        self._lock = asyncio.Lock()
-        self._users = 0
 
-    async def __aenter__(self) -> None:
-        self._users += 1
+class ChatLocks(Generic[K]):
+    """One asyncio lock per chat; a chat's entry goes when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._table: dict[K, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        """How many chats have a lock held or awaited right now."""
+        return len(self._table)
+
+    @asynccontextmanager
+    async def hold(self, key: K) -> AsyncIterator[None]:
+        """Wait for this chat's lock and hold it inside the block."""
+        lock, users = self._table.get(key, (asyncio.Lock(), 0))
+        self._table[key] = (lock, users + 1)
         try:
-            await self._lock.acquire()
-        except BaseException:
-            self._release_user()
-            raise
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self._lock.release()
-        self._release_user()
-
-    def _release_user(self) -> None:
-        self._users -= 1
-        if self._users == 0 and self._table.get(self._user_key) is self:
-            del self._table[self._user_key]
+            async with lock:
+                yield
+        finally:
+            lock, users = self._table[key]
+            if users == 1:
+                del self._table[key]
+            else:
+                self._table[key] = (lock, users - 1)
 
 
 _frozen = False

@@ -1,16 +1,11 @@
-"""The catalogue a running bot reads, swapped whole when the data changes.
+"""The catalogue the bot answers from right now, with its indexes: one holder, read per turn.
 
-A turn reads `CatalogueHolder.current` once and uses that `Edition` to the
-end: a catalogue and the search index built from it, always of a piece. A
-refresh builds the next edition elsewhere (off the event loop) and `swap`
-puts it in with one assignment, so a turn in progress finishes on the old
-catalogue and the next turn sees the new one; nobody sees half of each.
-
->>> from catalogue.loading import load_bundled_catalogue
->>> holder = CatalogueHolder(load_bundled_catalogue())
->>> first = holder.current
->>> holder.swap(first.catalogue).number - first.number
-1
+The bot builds one `CatalogueHolder` at start-up (`bot.app`) and everything that answers
+from the catalogue (turns, reminders, readiness) reads `holder.current` when it needs it
+instead of keeping its own reference. So a new catalogue, once built with its indexes, is
+swapped in by one assignment (`CatalogueHolder.swap`): a turn that already took `current`
+finishes on the old one, the next turn sees the new one, and nobody sees a catalogue
+without the indexes that belong to it.
 """
 
 from __future__ import annotations
@@ -18,32 +13,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalogue.models import Catalogue
+from catalogue.places import PlaceIndex
 from catalogue.search import SearchIndex
+
+__all__ = ["CatalogueHolder", "LoadedCatalogue"]
 
 
 @dataclass(frozen=True, slots=True)
-class Edition:
-    """One catalogue and its search index; `number` counts the swaps (1 at start)."""
+class LoadedCatalogue:
+    """A catalogue together with the indexes built from it (always swapped as one)."""
 
     catalogue: Catalogue
+    places: PlaceIndex
     search: SearchIndex
-    number: int = 1
+
+    @classmethod
+    def build(cls, catalogue: Catalogue, places: PlaceIndex) -> LoadedCatalogue:
+        """Index `catalogue` for search; the place index does not depend on it."""
+        return cls(catalogue, places, SearchIndex(catalogue))
 
 
 class CatalogueHolder:
-    """Holds the current `Edition`; `swap` replaces it at once."""
+    """Holds the `LoadedCatalogue` in use; `swap` replaces it at once."""
 
-    def __init__(self, catalogue: Catalogue, search: SearchIndex | None = None) -> None:
-        self._current = Edition(catalogue, search or SearchIndex(catalogue))
+    def __init__(self, loaded: LoadedCatalogue) -> None:
+        self._current = loaded
 
     @property
-    def current(self) -> Edition:
+    def current(self) -> LoadedCatalogue:
+        """The catalogue and indexes to answer from now (take it once per turn)."""
         return self._current
 
-    def swap(self, catalogue: Catalogue, search: SearchIndex | None = None) -> Edition:
-        """Make `catalogue` (with `search`, else a new index of it) the current edition."""
-        edition = Edition(
-            catalogue, search or SearchIndex(catalogue), number=self._current.number + 1
-        )
-        self._current = edition
-        return edition
+    @property
+    def catalogue(self) -> Catalogue:
+        """Shorthand for ``current.catalogue``."""
+        return self._current.catalogue
+
+    def swap(self, loaded: LoadedCatalogue) -> None:
+        """Answer from `loaded` from the next read on."""
+        self._current = loaded

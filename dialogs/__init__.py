@@ -12,12 +12,15 @@ from dialogs.crisis import is_crisis
 from dialogs.deeplink import Preselection, decode_payload, encode_payload
 from dialogs.effects import (
     CancelReminder,
+    CheckinAnswered,
     CountMetric,
     Effect,
     ForgetUser,
     Metric,
+    RemindLater,
     SetLanguage,
     SetReminder,
+    SkipOccurrence,
 )
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
 from dialogs.screen import AskLocation, Attachment, Button, Screen, VenuePin
@@ -31,6 +34,7 @@ __all__ = [
     "Button",
     "ButtonPressed",
     "CancelReminder",
+    "CheckinAnswered",
     "Command",
     "CountMetric",
     "DialogState",
@@ -41,11 +45,13 @@ __all__ = [
     "Metric",
     "Places",
     "Preselection",
+    "RemindLater",
     "ReminderView",
     "Screen",
     "Search",
     "SetLanguage",
     "SetReminder",
+    "SkipOccurrence",
     "Step",
     "TextSent",
     "Turn",

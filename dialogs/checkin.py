@@ -15,14 +15,13 @@ keeps them coming; three unanswered ones in a row stop them (see `bot.reminders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from catalogue.models import Meeting
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import TurnContext
-from dialogs.effects import Metric
+from dialogs.effects import CheckinAnswered, Metric
 from dialogs.formatting import meeting_time
 from dialogs.reminders import PREFIX as REMINDER_PREFIX
 from dialogs.reminders import other_groups
@@ -32,7 +31,7 @@ from dialogs.steps import metric
 from dialogs.turn import Turn
 from locales import translations
 
-__all__ = ["PREFIX", "Answer", "CheckinAnswered", "checkin_message", "handle", "handles"]
+__all__ = ["PREFIX", "Answer", "checkin_message", "handle", "handles"]
 
 PREFIX = "ci"
 
@@ -46,13 +45,6 @@ class Answer(StrEnum):
     BAD = "bad"
     DID_NOT_GO = "no"
     STOP = "stop"
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinAnswered:
-    """The person answered a check-in; `STOP` means: never ask again."""
-
-    answer: Answer
 
 
 def handles(event_action: str) -> bool:

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # dialogs.checkin imports this module for `Metric`
+    from dialogs.checkin import Answer
 
 
 class Metric(StrEnum):
@@ -67,4 +71,35 @@ class CancelReminder:
     reminder_id: str
 
 
-Effect = SetLanguage | ForgetUser | CountMetric | SetReminder | CancelReminder
+@dataclass(frozen=True, slots=True)
+class SkipOccurrence:
+    """ "I can't make it": skip what is still planned for that one occurrence (row's)."""
+
+    row_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemindLater:
+    """A one-off reminder moves to the occurrence after the one of this outbox row."""
+
+    row_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinAnswered:
+    """The person answered a check-in; `STOP` means: never ask again."""
+
+    answer: Answer
+
+
+Effect = (
+    SetLanguage
+    | ForgetUser
+    | CountMetric
+    | SetReminder
+    | CancelReminder
+    | SkipOccurrence
+    | RemindLater
+    | CheckinAnswered
+)
+"""Every effect a turn can ask for; `bot.turns.TurnRunner` carries out each one."""

@@ -19,7 +19,7 @@ of reminders must not take two messages each, so the map pin comes on request (`
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import ReminderView, TurnContext
-from dialogs.effects import CancelReminder, Metric, SetReminder
+from dialogs.effects import CancelReminder, Metric, RemindLater, SetReminder, SkipOccurrence
 from dialogs.formatting import meeting_time
 from dialogs.screen import Button, Screen, VenuePin
 from dialogs.state import DialogState, Step
@@ -39,8 +39,6 @@ from locales import translations
 __all__ = [
     "DEFAULT_OFFSETS",
     "PREFIX",
-    "RemindLater",
-    "SkipOccurrence",
     "handle",
     "handles",
     "meeting_page_turn",
@@ -52,20 +50,6 @@ __all__ = [
 PREFIX = "rm"
 DEFAULT_OFFSETS = (120,)
 """Offsets for a weekly reminder set from a check-in when the person had none: two hours before."""
-
-
-@dataclass(frozen=True, slots=True)
-class SkipOccurrence:
-    """ "I can't make it": skip what is still planned for that one occurrence (row's)."""
-
-    row_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class RemindLater:
-    """A one-off reminder moves to the occurrence after the one of this outbox row."""
-
-    row_id: int
 
 
 def handles(event_action: str) -> bool:

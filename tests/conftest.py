@@ -2,10 +2,11 @@
 
 - `fake_api`: a started `FakeBotAPI` (tests/fakebotapi.py) on 127.0.0.1.
 - `clock`: the injected "now" (`Clock`), a fixed aware instant the test moves.
-- `make_bot`: builds a `BotHarness` (the real PTB `Application`, the real
-  `TurnRunner`, real `Storage` on a SQLite file in ``tmp_path``, the bundled
-  catalogue) pointed at `fake_api`; not started, so a test can add effect
-  handlers, `on_start` hooks or setup functions first.
+- `make_bot`: builds a `BotHarness`: the bot exactly as production wires it
+  (`bot.app.build_telegram`: the real PTB `Application`, `TurnRunner`,
+  reminders on the JobQueue, clinic counters and ``/stats``, the daily purge,
+  real `Storage` on a SQLite file in ``tmp_path``, the bundled catalogue)
+  pointed at `fake_api`; not started, so a test can run setup functions first.
 - `bot_app`: the same, started; stopped cleanly after the test.
 
 A conversation step pushes an update and waits until the Application has
@@ -18,14 +19,10 @@ then returns a `Reply` with every call made meanwhile — no sleeping::
 
 `restart()` stops the Application and builds a new one (new runner, new
 storage connection) on the same SQLite file and secret key, as after a
-crash or a deploy. Other helpers extend a harness with `setup` functions,
-which run after every (re)build and before the start::
+crash or a deploy. `setup` functions run after every (re)build and before
+the start, e.g. to add a handler that watches updates::
 
-    async def with_reminders(bot: BotHarness) -> None:
-        bot.runner.on_effect(SetReminder, ...)
-        bot.deps.on_start.append(...)
-
-    bot = await make_bot(setup=[with_reminders])
+    bot = await make_bot(setup=[watch_updates])
     await bot.start()
 
 No test may leave a database open: aiosqlite's worker thread is not a
@@ -93,14 +90,19 @@ def free_port() -> int:
 
 
 @cache
-def _catalogue_and_indexes() -> tuple[Any, Any, Any]:
+def _loaded_catalogue() -> Any:
     """The bundled catalogue with its place and search indexes, built once per test run."""
+    from catalogue.holder import LoadedCatalogue
     from catalogue.loading import load_bundled_catalogue
     from catalogue.places import PlaceIndex
-    from catalogue.search import SearchIndex
 
-    catalogue = load_bundled_catalogue()
-    return catalogue, PlaceIndex.bundled(), SearchIndex(catalogue)
+    return LoadedCatalogue.build(load_bundled_catalogue(), PlaceIndex.bundled())
+
+
+def _catalogue_and_indexes() -> tuple[Any, Any, Any]:
+    """The same as a (catalogue, places, search) triple."""
+    loaded = _loaded_catalogue()
+    return loaded.catalogue, loaded.places, loaded.search
 
 
 Setup = Callable[["BotHarness"], Awaitable[None] | None]
@@ -109,7 +111,7 @@ STOP_TIMEOUT_S = 30.0
 
 @dataclass
 class BotHarness:
-    """The real bot (Application + TurnRunner + Storage) against the fake Bot API server."""
+    """The real bot (`bot.app.build_telegram`) against the fake Bot API server."""
 
     api: FakeBotAPI
     data_dir: Path
@@ -118,13 +120,17 @@ class BotHarness:
     poll_timeout_s: int = 1
     read_timeout_s: float = 3.0
     backoff_s: float = 0.05
-    catalogue: Any = None
-    places: Any = None
-    search: Any = None
+    admin_chat_ids: frozenset[int] = frozenset()
+    loaded: Any = None
     config: Any = None
     secrets: Any = None
+    core: Any = None
     storage: Any = None
     runner: Any = None
+    reminders: Any = None
+    trigger: Any = None
+    feeds: Any = None
+    health: Any = None
     deps: Any = None
     app: Any = None
     starts: int = 0
@@ -134,19 +140,37 @@ class BotHarness:
 
     # ---------------------------------------------------------------- lifecycle
 
+    @property
+    def catalogue(self) -> Any:
+        return self.loaded.catalogue
+
+    @catalogue.setter
+    def catalogue(self, catalogue: Any) -> None:
+        """Use another catalogue (indexed anew) from the next build, e.g. before `restart`."""
+        from catalogue.holder import LoadedCatalogue
+
+        self.loaded = LoadedCatalogue.build(catalogue, self.loaded.places)
+
+    @property
+    def places(self) -> Any:
+        return self.loaded.places
+
+    @property
+    def search(self) -> Any:
+        return self.loaded.search
+
     async def build(self) -> None:
-        """Open storage and build runner and Application (not started)."""
+        """Build the bot as production does (not started): storage, runner, Application."""
         from telegram import Update
         from telegram.ext import TypeHandler
 
+        from bot.app import build_telegram
         from bot.config import Config
         from bot.secrets import Secrets
-        from bot.storage import Storage
-        from bot.telegram_adapter import RetryingRateLimiter, TelegramDeps, build_application
-        from bot.turns import TurnRunner
+        from bot.telegram_adapter import RetryingRateLimiter
 
-        if self.catalogue is None:
-            self.catalogue, self.places, self.search = _catalogue_and_indexes()
+        if self.loaded is None:
+            self.loaded = _loaded_catalogue()
         if self.secrets is None:
             self.secrets = Secrets.from_master_key(os.urandom(32))
         if self.config is None:
@@ -155,23 +179,29 @@ class BotHarness:
                 telegram_api_base_url=self.api.root_url,
                 data_dir=self.data_dir,
                 bot_username="zelfhulpwijzer_test_bot",
+                admin_chat_ids=self.admin_chat_ids,
             )
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.storage = await Storage.open(self.config.database_path, self.secrets)
-        self.runner = TurnRunner(
-            self.storage,
-            self.catalogue,
-            self.places,
-            self.search,
-            bot_link="https://t.me/zelfhulpwijzer_test_bot",
-        )
-        self.deps = TelegramDeps(self.runner, now=self.clock)
-        self.app = build_application(
+        built = await build_telegram(
             self.config,
-            self.deps,
+            clock=self.clock,
+            secrets=self.secrets,
+            loaded=self.loaded,
             rate_limiter=RetryingRateLimiter(backoff_s=self.backoff_s),
             read_timeout_s=self.read_timeout_s,
             connect_timeout_s=self.read_timeout_s,
+        )
+        self.core, self.deps, self.app, self.trigger, self.feeds, self.health = (
+            built.core,
+            built.deps,
+            built.application,
+            built.trigger,
+            built.feeds,
+            built.health,
+        )
+        self.storage, self.runner, self.reminders = (
+            built.core.storage,
+            built.core.runner,
+            built.core.reminders,
         )
         self._done = asyncio.Condition()
         self.app.add_handler(TypeHandler(Update, self._mark_done), group=10_000)
@@ -204,6 +234,8 @@ class BotHarness:
                 async with asyncio.timeout(STOP_TIMEOUT_S):
                     await running.__aexit__(None, None, None)
         finally:
+            if self.feeds is not None:
+                self.feeds.close()  # the catalogue builder's worker process, if started
             if self.storage is not None:
                 storage, self.storage = self.storage, None
                 await storage.close()

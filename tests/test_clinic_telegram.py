@@ -14,7 +14,6 @@ import pytest
 from conftest import BotHarness
 
 from bot.clinics.counters import iso_week
-from bot.clinics.hooks import install, stats_command
 from catalogue.kinds import Problem, Seeker
 from dialogs.deeplink import Preselection, encode_payload
 from dialogs.state import DialogState, Step, state_from_json
@@ -27,17 +26,9 @@ CLINIC = "voorbeeldkliniek-utrecht"
 MakeBot = Callable[..., Awaitable[BotHarness]]
 
 
-async def with_clinics(bot: BotHarness) -> None:
-    """The clinic wiring the bot gets in production (see `bot.telegram_serve.serve`)."""
-    install(bot.runner)
-    commands = getattr(bot.deps, "commands", None)
-    if commands is not None:
-        commands["stats"] = stats_command(bot.storage, {ADMIN})
-
-
 @pytest.fixture
 async def bot(make_bot: MakeBot) -> BotHarness:
-    harness = await make_bot(setup=[with_clinics])
+    harness = await make_bot(admin_chat_ids=frozenset({ADMIN}))
     return await harness.start()
 
 
@@ -98,8 +89,6 @@ async def test_a_broken_or_unknown_link_starts_the_normal_conversation(bot: BotH
 async def test_stats_is_an_unknown_command_to_anyone_but_an_administrator(
     bot: BotHarness,
 ) -> None:
-    if not hasattr(bot.deps, "commands"):
-        pytest.skip("the Telegram adapter has no command hooks (TelegramDeps.commands) yet")
     for _ in range(6):
         await bot.say(CLIENT, f"/start {CLINIC}_ss_pa_g2745912")
     await bot.say(OTHER, "/start voorbeeldkliniek-groningen_sn")

@@ -28,13 +28,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import _catalogue_and_indexes
+from conftest import _loaded_catalogue
 from fakebotapi import Call, FakeBotAPI
 
 from bot.config import Config, ConfigError
 from bot.reminders.service import ReminderService
 from bot.secrets import load_secrets
 from bot.storage import Storage
+from catalogue.holder import CatalogueHolder
 from dialogs import DialogState, state_to_json
 from dialogs.effects import SetReminder
 
@@ -52,10 +53,9 @@ CHATS = [FIRST_CHAT + n for n in range(REMINDERS)]
 
 async def seed(config: Config) -> None:
     """200 people who asked for a reminder, through the real storage and reminder service."""
-    catalogue, _, _ = _catalogue_and_indexes()
     storage = await Storage.open(config.database_path, load_secrets(config))
     try:
-        service = ReminderService(storage, catalogue, sender=None)  # type: ignore[arg-type]
+        service = ReminderService(storage, CatalogueHolder(_loaded_catalogue()), sender=None)  # type: ignore[arg-type]
         fresh = state_to_json(DialogState())
         for chat in CHATS:
             user_key = storage.user_key(chat)

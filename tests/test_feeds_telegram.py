@@ -12,8 +12,6 @@ import pytest
 from conftest import BotHarness
 from feedserver import FeedServer
 
-from bot.feeds_job import attach_feeds
-from bot.reminders.channels import attach_telegram
 from catalogue.feeds import Limits, read_health
 from catalogue.feeds.subscriptions import Feed, add_feed
 from catalogue.importers import import_feed
@@ -52,19 +50,14 @@ def server():
 
 @pytest.fixture
 async def bot(make_bot, server, tmp_path) -> BotHarness:
+    """The bot as `bot.app` builds it, subscribed to one feed (fetched once, no retries)."""
     data_dir = tmp_path / "bot-data"
     add_feed(data_dir, Feed(name="aa-utrecht", url=server.url("/aa.json"), format="meeting-guide"))
 
-    async def with_feeds(harness: BotHarness) -> None:
-        harness.reminders, harness.trigger = attach_telegram(
-            harness.app, harness.deps, harness.storage, harness.runner.holder
-        )
-        harness.refresher = attach_feeds(
-            harness.deps, harness.data_dir, limits=Limits(timeout_s=2, tries=1)
-        )
-        harness.refresher.on_swap.append(harness.reminders.follow_catalogue)
+    def one_try(harness: BotHarness) -> None:
+        harness.feeds.limits = Limits(timeout_s=2, tries=1)
 
-    harness = await make_bot(setup=[with_feeds], data_dir=data_dir)
+    harness = await make_bot(setup=[one_try], data_dir=data_dir)
     return await harness.start()
 
 
@@ -101,31 +94,32 @@ async def test_a_changed_meeting_shows_after_one_refresh_without_a_restart(bot, 
     again = await results_in_utrecht(bot, CHAT + 1)
     assert "20:15" in entry_of(again, NAME)
     assert bot.starts == 1  # no restart
-    assert bot.runner.holder.current.number == 3  # start, first import, change
+    assert bot.feeds.swaps == 2  # the first import, the change
 
 
 async def test_a_broken_feed_changes_nothing(bot, server) -> None:
     server.route("/aa.json", json.dumps(feed_records("19:30")))
     await run_job(bot, "feed:aa-utrecht")
-    edition = bot.runner.holder.current
+    edition = bot.core.holder.current
     for broken in ({"status": 500}, {"body": "[{not json"}, {"body": "[]"}):
         server.route("/aa.json", **broken)
         await run_job(bot, "feed:aa-utrecht")
-        assert bot.runner.holder.current is edition, broken
+        assert bot.core.holder.current is edition, broken
         assert read_health(bot.data_dir)["aa-utrecht"].last_error
     assert "19:30" in entry_of(await results_in_utrecht(bot, CHAT), NAME)
 
 
 async def test_an_import_from_the_command_line_reaches_the_running_bot(bot, server, tmp_path):
-    before = bot.runner.holder.current
+    before = bot.core.holder.current
     path = tmp_path / "aa.json"
     path.write_text(json.dumps(feed_records("18:45")))
     import_feed("meeting-guide", path, bot.data_dir, today=bot.clock.now().date())
     await run_job(bot, "feeds:watch")
-    assert bot.runner.holder.current.number == before.number + 1
+    after = bot.core.holder.current
+    assert after is not before
     assert "18:45" in entry_of(await results_in_utrecht(bot, CHAT), NAME)
     await run_job(bot, "feeds:watch")  # nothing changed since: no rebuild
-    assert bot.runner.holder.current.number == before.number + 1
+    assert bot.core.holder.current is after
 
 
 async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
@@ -142,4 +136,4 @@ async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
     await run_job(bot, "feed:aa-utrecht")
     (view,) = await bot.reminders.views(user_key)
     assert view.next_at == datetime(2026, 11, 25, 18, 0, tzinfo=AMS)  # 2 h before Wednesday
-    assert bot.runner.catalogue.meetings[MEETING_ID].start == time(20, 0)
+    assert bot.core.holder.catalogue.meetings[MEETING_ID].start == time(20, 0)

@@ -20,7 +20,6 @@ import pytest
 from conftest import BotHarness
 
 from bot.storage import USER_TABLES
-from bot.telegram_serve import attach_services
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CHAT = 8_080_000_123
@@ -28,13 +27,9 @@ STORY = "sinds de scheiding drink ik elke avond"
 TYPED_PLACE = "Utrecht"
 
 
-async def with_services(bot: BotHarness) -> None:
-    attach_services(bot.app, bot.deps, bot.storage, bot.catalogue, bot.config)
-
-
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_services])
+    harness = await make_bot()
     return await harness.start()
 
 

@@ -1,6 +1,6 @@
 """The daily purge (`bot.housekeeping`): idle for 90 days and no reminder pending → forgotten.
 
-The job is the one `attach_services` puts on the real bot's JobQueue; the test
+The job is the one `bot.app.build_telegram` puts on the real bot's JobQueue; the test
 runs it as the JobQueue would (``job.run(application)``) at an injected date,
 against the real Storage on a SQLite file.
 """
@@ -14,8 +14,6 @@ import pytest
 from conftest import DEFAULT_NOW, BotHarness
 
 from bot.housekeeping import PURGE_EVERY, PURGE_JOB, purge_idle_users
-from bot.reminders.service import ReminderService
-from bot.telegram_serve import attach_services
 from dialogs.effects import SetReminder
 
 IDLE = 7_420_000_001  # talked 95 days ago, nothing since
@@ -24,13 +22,9 @@ RECENT = 7_420_000_003  # talked 10 days ago
 JUST_UNDER = 7_420_000_004  # talked 89 days and 23 hours ago
 
 
-async def with_services(bot: BotHarness) -> None:
-    attach_services(bot.app, bot.deps, bot.storage, bot.catalogue, bot.config)
-
-
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_services])
+    harness = await make_bot()
     return await harness.start()
 
 
@@ -46,9 +40,8 @@ async def test_the_daily_job_forgets_only_the_idle_without_a_pending_reminder(
 ) -> None:
     idle = await talked(bot, IDLE, 95)
     reminded = await talked(bot, REMINDED, 95)
-    service = ReminderService(bot.storage, bot.catalogue, sender=None)  # type: ignore[arg-type]
     weekly = SetReminder("aa-utrecht-dinsdag", (120,), True)
-    assert await service.set_reminder(reminded, weekly, None, bot.clock())
+    assert await bot.reminders.set_reminder(reminded, weekly, None, bot.clock())
     recent = await talked(bot, RECENT, 10)
     just_under = await talked(bot, JUST_UNDER, 89 + 23 / 24)
     bot.clock.set(DEFAULT_NOW)

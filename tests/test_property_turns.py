@@ -33,17 +33,16 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import DEFAULT_NOW, _catalogue_and_indexes
+from conftest import DEFAULT_NOW, _loaded_catalogue
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_dialog_property import COMMANDS
 from test_dialog_property import PAYLOADS as DIALOG_PAYLOADS
 from test_locales import EXTRACTED
 
-from bot.clinics.hooks import install as install_clinic_counters
-from bot.reminders.service import ReminderService
+from bot.app import Core, open_core
+from bot.config import Config
 from bot.secrets import Secrets
-from bot.storage import Storage
 from bot.turns import TurnRunner, apology_screen
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
 from dialogs.screen import Screen
@@ -105,23 +104,26 @@ class ErrorLog(logging.Handler):
 
 
 class Bot:
-    """What `serve` builds around a runner, minus Telegram: storage, reminders, counters."""
+    """The bot's shared core (`bot.app.open_core`: storage, reminders, counters), no channel."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.storage: Storage | None = None
+    def __init__(self, data_dir: Path) -> None:
+        self.config = Config(data_dir=data_dir, bot_username="x")
+        self.core: Core | None = None
         self.runner: TurnRunner | None = None
 
     async def start(self) -> None:
-        catalogue, places, search = _catalogue_and_indexes()
-        self.storage = await Storage.open(self.path, SECRETS)
-        self.runner = TurnRunner(self.storage, catalogue, places, search, bot_link="https://t.me/x")
-        ReminderService(self.storage, catalogue, sender=None).register(self.runner)  # type: ignore[arg-type]
-        install_clinic_counters(self.runner)
+        # No sender: reminders are only set in turns here, never sent.
+        self.core = await open_core(
+            self.config,
+            sender=None,  # type: ignore[arg-type]
+            secrets=SECRETS,
+            loaded=_loaded_catalogue(),
+        )
+        self.runner = self.core.runner
 
     async def stop(self) -> None:
-        if self.storage is not None:
-            await self.storage.close()
+        if self.core is not None:
+            await self.core.close()
 
 
 def draw_event(data: st.DataObject, screens: list[Screen]) -> Event | str:
@@ -167,7 +169,7 @@ async def conversation(data: st.DataObject, telegram_language: str | None) -> No
     errors = ErrorLog()
     logging.getLogger().addHandler(errors)
     with tempfile.TemporaryDirectory() as directory:
-        bot = Bot(Path(directory) / "bot.sqlite3")
+        bot = Bot(Path(directory))
         await bot.start()
         try:
             now = DEFAULT_NOW
@@ -189,8 +191,9 @@ async def conversation(data: st.DataObject, telegram_language: str | None) -> No
                 assert not isinstance(event, str)
                 before = await bot.runner.language_of(CHAT, telegram_language)
                 screens = await bot.runner.handle(CHAT, event, telegram_language, now)
-                assert bot.storage is not None
-                forgotten = await bot.storage.load_conversation(bot.storage.user_key(CHAT)) is None
+                assert bot.core is not None
+                storage = bot.core.storage
+                forgotten = await storage.load_conversation(storage.user_key(CHAT)) is None
                 # The turn's language: the one chosen now, or, if this turn forgot the person
                 # ("everything is deleted"), the one they were spoken to in until then.
                 language = (

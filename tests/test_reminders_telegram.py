@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import BotHarness
 
-from bot.reminders.channels import attach_telegram
 from catalogue.models import Catalogue
 from dialogs.effects import SetReminder
 
@@ -28,13 +27,9 @@ ONLINE_MORNING = "aa-online-ochtend"  # daily 07:30, online
 TUESDAY_AT = datetime(2026, 11, 24, 19, 30, tzinfo=AMS)
 
 
-async def with_reminders(bot: BotHarness) -> None:
-    bot.reminders, bot.trigger = attach_telegram(bot.app, bot.deps, bot.storage, bot.catalogue)
-
-
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_reminders])
+    harness = await make_bot()
     return await harness.start()
 
 

@@ -9,13 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import Clock, _catalogue_and_indexes
+from conftest import Clock, _loaded_catalogue
 
-from bot.reminders.channels import attach_terminal
+from bot.app import open_terminal
+from bot.config import Config
 from bot.secrets import Secrets
-from bot.storage import Storage
-from bot.terminal import Terminal, parse_input
-from bot.turns import TurnRunner
+from bot.terminal import parse_input
 from dialogs.events import ButtonPressed, Command, TextSent
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -45,14 +44,17 @@ class Printed(io.StringIO):
 
 
 async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
-    catalogue, places, search = _catalogue_and_indexes()
-    storage = await Storage.open(tmp_path / "bot.sqlite3", Secrets.from_master_key(os.urandom(32)))
     clock = Clock()
     out = Printed()
-    terminal = Terminal(
-        TurnRunner(storage, catalogue, places, search), out, tmp_path, clock=clock.now
+    bot = await open_terminal(
+        Config(data_dir=tmp_path),
+        out,
+        clock=clock.now,
+        secrets=Secrets.from_master_key(os.urandom(32)),
+        loaded=_loaded_catalogue(),
     )
-    background = asyncio.ensure_future(attach_terminal(terminal, every_s=0.01))
+    terminal = bot.terminal
+    background = asyncio.ensure_future(bot.send_due_reminders(every_s=0.01))
     try:
         await terminal.send(Command("start"))
         await terminal.send(ButtonPressed("who:self"))
@@ -61,7 +63,7 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
         lines = out.getvalue().splitlines()
         label = next(line for line in lines if line.startswith("[") and "Utrecht Centrum" in line)
         number = label.split("]")[0].lstrip("[")  # typed, as a person would
-        await terminal.send(parse_input(number, terminal.choices))
+        await terminal.send(parse_input(number, terminal.printer.choices))
         for action in ("mt:remind", "rw:2h", "rr:once"):
             await terminal.send(ButtonPressed(action))
         assert "17:30" in out.getvalue()  # the time it will come, confirmed before it is set
@@ -74,4 +76,4 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
     finally:
         background.cancel()
         await asyncio.gather(background, return_exceptions=True)
-        await storage.close()
+        await bot.core.close()

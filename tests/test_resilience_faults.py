@@ -20,7 +20,6 @@ import pytest
 from conftest import BotHarness
 from fakebotapi import Fault
 
-from bot.reminders.channels import attach_telegram
 from dialogs.effects import SetReminder
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -29,13 +28,9 @@ MEETING = "aa-utrecht-dinsdag"  # Tuesdays 19:30
 DUE_AT = datetime(2026, 11, 24, 17, 30, tzinfo=AMS)  # two hours before
 
 
-async def with_reminders(bot: BotHarness) -> None:
-    bot.reminders, bot.trigger = attach_telegram(bot.app, bot.deps, bot.storage, bot.catalogue)
-
-
 @pytest.fixture
 async def bot(make_bot) -> BotHarness:
-    harness = await make_bot(setup=[with_reminders], read_timeout_s=2.0)
+    harness = await make_bot(read_timeout_s=2.0)
     return await harness.start()
 
 

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
 from conftest import DEFAULT_NOW
 from fakebotapi import FakeBotAPI, Fault, Reply
+from telegram.ext import JobQueue
 
 from bot.config import Config
-from bot.telegram_adapter import RetryingRateLimiter, TelegramDeps, build_application, running
+from bot.telegram_adapter import (
+    RetryingRateLimiter,
+    TelegramDeps,
+    build_application,
+    build_bot,
+    running,
+)
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
 from dialogs.screen import AskLocation, Attachment, Button, Screen, VenuePin
 
@@ -44,6 +52,29 @@ class ScriptedRunner:
     async def forget(self, chat_id: int) -> None:
         self.forgotten.append(chat_id)
 
+    @asynccontextmanager
+    async def chat(self, chat_id: int) -> AsyncIterator[ScriptedChat]:
+        yield ScriptedChat(self, chat_id)
+
+    async def language_of(self, chat_id: int, language_hint: str | None = None) -> str:
+        return "nl"
+
+
+@dataclass
+class ScriptedChat:
+    """One chat's turns of a `ScriptedRunner` (what `TurnRunner.chat` yields)."""
+
+    runner: ScriptedRunner
+    chat_id: int
+
+    async def handle(
+        self, event: Event, language_hint: str | None, now: datetime
+    ) -> Sequence[Screen]:
+        return await self.runner.handle(self.chat_id, event, language_hint, now)
+
+    async def forget(self) -> None:
+        await self.runner.forget(self.chat_id)
+
 
 @dataclass
 class Rig:
@@ -66,10 +97,9 @@ async def rig(fake_api: FakeBotAPI) -> AsyncIterator[Rig]:
     runner = ScriptedRunner()
     config = Config(telegram_bot_token=fake_api.token, telegram_api_base_url=fake_api.root_url)
     app = build_application(
-        config,
+        build_bot(config, rate_limiter=RetryingRateLimiter(backoff_s=0.05), read_timeout_s=1.0),
+        JobQueue(),
         TelegramDeps(runner, now=lambda: DEFAULT_NOW),
-        rate_limiter=RetryingRateLimiter(backoff_s=0.05),
-        read_timeout_s=1.0,
     )
     processed: set[int] = set()
 
@@ -272,9 +302,9 @@ async def test_logs_hold_no_chat_id_token_or_text(
     runner = ScriptedRunner()
     config = Config(telegram_bot_token=fake_api.token, telegram_api_base_url=fake_api.root_url)
     app = build_application(
-        config,
+        build_bot(config, rate_limiter=RetryingRateLimiter(backoff_s=0.01)),
+        JobQueue(),
         TelegramDeps(runner, now=lambda: DEFAULT_NOW),
-        rate_limiter=RetryingRateLimiter(backoff_s=0.01),
     )
     async with running(app, poll_timeout_s=1):
         fake_api.fail_next("sendMessage", Fault.server_error())

@@ -11,18 +11,10 @@ import httpx
 from conftest import BotHarness, Clock, free_port
 from fakebotapi import FakeBotAPI, Fault
 
+from bot.app import build_telegram
 from bot.config import Config
 from bot.secrets import Secrets
-from bot.storage import Storage
-from bot.telegram_adapter import (
-    Admission,
-    FloodGate,
-    RetryingRateLimiter,
-    TelegramDeps,
-    build_application,
-    running,
-)
-from bot.turns import TurnRunner
+from bot.telegram_adapter import Admission, FloodGate, RetryingRateLimiter, running
 
 CHAT = 6660001
 OTHER = 6660002
@@ -91,7 +83,7 @@ def test_the_flood_gate_lets_a_calm_chat_through_again() -> None:
 async def test_webhook_mode_checks_the_secret_token(
     fake_api: FakeBotAPI, tmp_path, clock: Clock
 ) -> None:
-    from conftest import _catalogue_and_indexes
+    from conftest import _loaded_catalogue
 
     port = free_port()
     config = Config(
@@ -103,16 +95,15 @@ async def test_webhook_mode_checks_the_secret_token(
         port=port,
         data_dir=tmp_path,
     )
-    catalogue, places, search = _catalogue_and_indexes()
-    storage = await Storage.open(config.database_path, Secrets.from_master_key(b"k" * 32))
-    runner = TurnRunner(storage, catalogue, places, search)
-    app = build_application(
+    bot = await build_telegram(
         config,
-        TelegramDeps(runner, now=clock),
+        clock=clock,
+        secrets=Secrets.from_master_key(b"k" * 32),
+        loaded=_loaded_catalogue(),
         rate_limiter=RetryingRateLimiter(backoff_s=0.05),
     )
     try:
-        async with running(app, webhook=config):
+        async with running(bot.application, webhook=config):
             assert fake_api.webhook == {
                 "url": config.webhook_url,
                 "secret_token": "the-secret_123",
@@ -146,7 +137,7 @@ async def test_webhook_mode_checks_the_secret_token(
             assert wrong.status_code == 403
             assert refused
     finally:
-        await storage.close()
+        await bot.core.close()
 
 
 async def test_serve_runs_the_whole_bot_until_told_to_stop(fake_api: FakeBotAPI, tmp_path) -> None:

@@ -15,7 +15,7 @@ from typing import IO
 
 import pytest
 
-from bot.terminal import Choices, Terminal, parse_input
+from bot.terminal import Choices, Printer, parse_input
 from dialogs.events import ButtonPressed, Command, LocationShared, TextSent
 from dialogs.screen import AskLocation, Attachment, Button, Screen, VenuePin
 
@@ -145,8 +145,8 @@ def test_input_lines(line, expected):
 
 def test_a_screen_prints_text_numbered_buttons_and_extras(tmp_path: Path):
     out = io.StringIO()
-    terminal = Terminal(runner=None, out=out, attachments_dir=tmp_path)  # type: ignore[arg-type]
-    terminal.show(
+    printer = Printer(out, tmp_path)
+    printer.show(
         [
             Screen("Eerste", ((Button("Ja", "a:yes"), Button("Nee", "a:no")),)),
             Screen(
@@ -164,7 +164,7 @@ def test_a_screen_prints_text_numbered_buttons_and_extras(tmp_path: Path):
     assert "[📍] Deel mijn locatie: /location LAT LON" in text
     assert "📍 AA Utrecht, Oudegracht 1, Utrecht (52.10000, 5.10000)" in text
     assert (tmp_path / "evil.ics").read_bytes() == b"BEGIN:VCALENDAR"  # no path escapes
-    assert terminal.choices.events[3] == TextSent("Online")
+    assert printer.choices.events[3] == TextSent("Online")
 
 
 def test_a_reminder_set_in_the_terminal_is_kept(tmp_path: Path):

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import turns as turns_module
+from bot.app import effect_handlers
+from bot.reminders.service import ReminderService
 from bot.secrets import Secrets
 from bot.storage import Storage
 from bot.turns import TurnRunner, TurnScope, apology_screen, choose_language
+from catalogue.holder import CatalogueHolder, LoadedCatalogue
 from catalogue.loading import load_bundled_catalogue
 from catalogue.places import PlaceIndex
-from catalogue.search import SearchIndex
 from dialogs import state_from_json
 from dialogs.effects import CountMetric, Metric
 from dialogs.events import ButtonPressed, Command, Event, TextSent
@@ -28,9 +31,8 @@ SECRETS = Secrets.from_master_key(bytes(range(32)))
 
 
 @pytest.fixture(scope="module")
-def world():
-    catalogue = load_bundled_catalogue()
-    return catalogue, PlaceIndex.bundled(), SearchIndex(catalogue)
+def world() -> LoadedCatalogue:
+    return LoadedCatalogue.build(load_bundled_catalogue(), PlaceIndex.bundled())
 
 
 @pytest.fixture
@@ -40,9 +42,12 @@ async def storage(tmp_path: Path):
     await opened.close()
 
 
-def make_runner(storage: Storage, world, **kwargs) -> TurnRunner:
-    catalogue, places, search = world
-    return TurnRunner(storage, catalogue, places, search, **kwargs)
+def make_runner(storage: Storage, world: LoadedCatalogue, **handlers) -> TurnRunner:
+    """The runner as `bot.app` builds it (no reminder is sent here); `handlers` replace some."""
+    holder = CatalogueHolder(world)
+    reminders = ReminderService(storage, holder, sender=None)  # type: ignore[arg-type]
+    effects = replace(effect_handlers(storage, reminders), **handlers)
+    return TurnRunner(storage, holder, effects, reminders.views)
 
 
 def press(screens: list[Screen], label: str) -> ButtonPressed:
@@ -137,7 +142,7 @@ async def test_a_failing_effect_handler_apologises_and_restores_the_state(storag
     async def broken(effect, scope):
         raise RuntimeError("counter table is locked")
 
-    runner = make_runner(storage, world, effect_handlers={CountMetric: broken})
+    runner = make_runner(storage, world, count_metric=broken)
     screens = await runner.handle(CHAT_ID, Command("start"), "nl", NOW)
     before = await storage.load_conversation(storage.user_key(CHAT_ID))
     # Simulate a turn whose effect fails by a dialogue that returns one.
@@ -158,14 +163,13 @@ async def test_a_failing_effect_handler_apologises_and_restores_the_state(storag
     assert after.state_json == before.state_json
 
 
-async def test_effects_reach_their_registered_handlers(storage, world, monkeypatch):
+async def test_effects_reach_their_handlers(storage, world, monkeypatch):
     seen: list[tuple[object, TurnScope]] = []
 
     async def count(effect, scope):
         seen.append((effect, scope))
 
-    runner = make_runner(storage, world)
-    runner.on_effect(CountMetric, count)
+    runner = make_runner(storage, world, count_metric=count)
     real_advance = turns_module.advance
 
     def with_metric(state, event, ctx):
@@ -234,7 +238,7 @@ async def test_double_taps_run_one_after_the_other(storage, world):
     assert "Waar gaat het om?" in first[-1].text
     assert await stored_step(storage) is Step.PROBLEM  # the second tap did not go further
     assert second and second[-1].buttons  # and it still got a kind answer with a way on
-    assert runner._locks == {}  # no lock left behind per chat
+    assert len(runner.locks) == 0  # no lock left behind per chat
 
 
 def test_language_choice_order():
@@ -242,3 +246,52 @@ def test_language_choice_order():
     assert choose_language(None, "en-US") == "en"
     assert choose_language(None, "fr") == "nl"
     assert choose_language(None, None) == "nl"
+
+
+async def test_every_effect_of_the_union_is_carried_out(storage, world, monkeypatch):
+    """Each member of `Effect` has its handler (or is done by the runner): none is skipped."""
+    from dataclasses import fields
+    from typing import get_args
+
+    from dialogs.checkin import Answer
+    from dialogs.effects import (
+        CancelReminder,
+        CheckinAnswered,
+        Effect,
+        ForgetUser,
+        RemindLater,
+        SetLanguage,
+        SetReminder,
+        SkipOccurrence,
+    )
+
+    one_of_each = (
+        CountMetric("c1", Metric.STARTED),
+        SetReminder("aa-utrecht-dinsdag", (120,), False),
+        CancelReminder("1"),
+        SkipOccurrence(1),
+        RemindLater(1),
+        CheckinAnswered(Answer.GOOD),
+        SetLanguage("en"),
+        ForgetUser(),
+    )
+    assert {type(e) for e in one_of_each} == set(get_args(Effect))
+    handled: list[type] = []
+
+    async def record(effect, scope):
+        handled.append(type(effect))
+
+    from bot.turns import EffectHandlers
+
+    runner = make_runner(storage, world, **{f.name: record for f in fields(EffectHandlers)})
+    real_advance = turns_module.advance
+
+    def with_all(state, event, ctx):
+        turn = real_advance(state, event, ctx)
+        return type(turn)(turn.state, turn.screens, one_of_each)
+
+    monkeypatch.setattr(turns_module, "advance", with_all)
+    screens = await runner.handle(CHAT_ID, Command("start"), "nl", NOW)
+    assert not screens[0].text.startswith("Sorry")
+    assert handled == [type(e) for e in one_of_each[:6]]
+    assert await storage.count_users() == 0  # ForgetUser, carried out by the runner itself

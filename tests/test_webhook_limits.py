@@ -15,20 +15,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from conftest import Clock, _catalogue_and_indexes, free_port
+from conftest import Clock, _loaded_catalogue, free_port
 from fakebotapi import FakeBotAPI
 
+from bot.app import build_telegram
 from bot.config import Config
 from bot.secrets import Secrets
-from bot.storage import Storage
-from bot.telegram_adapter import (
-    MAX_WEBHOOK_BODY_BYTES,
-    RetryingRateLimiter,
-    TelegramDeps,
-    build_application,
-    running,
-)
-from bot.turns import TurnRunner
+from bot.telegram_adapter import MAX_WEBHOOK_BODY_BYTES, RetryingRateLimiter, running
 
 SECRET = "webhook-secret_42"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -48,16 +41,18 @@ async def webhook(fake_api: FakeBotAPI, tmp_path, clock: Clock) -> AsyncIterator
         port=port,
         data_dir=tmp_path,
     )
-    storage = await Storage.open(config.database_path, Secrets.from_master_key(b"w" * 32))
-    runner = TurnRunner(storage, *_catalogue_and_indexes())
-    app = build_application(
-        config, TelegramDeps(runner, now=clock), rate_limiter=RetryingRateLimiter(backoff_s=0.05)
+    bot = await build_telegram(
+        config,
+        clock=clock,
+        secrets=Secrets.from_master_key(b"w" * 32),
+        loaded=_loaded_catalogue(),
+        rate_limiter=RetryingRateLimiter(backoff_s=0.05),
     )
     try:
-        async with running(app, webhook=config):
+        async with running(bot.application, webhook=config):
             yield config.webhook_url or ""
     finally:
-        await storage.close()
+        await bot.core.close()
 
 
 def update(update_id: int, text: str, padding: int = 0) -> bytes:

@@ -5,9 +5,9 @@
 - `counters`: the ``counters`` table (clinic, ISO week, metric, count): `count_metric`.
 - `stats`: the counts as a table with 1-4 shown as "<5" (CLI and `/stats`).
 - `cli`: ``python -m bot clinic link|poster|stats``.
-- `hooks`: the wiring into the running bot: `install(runner)` where a
-  `TurnRunner` is built (counts the dialogue's `CountMetric` effects), and
-  `stats_reply(storage, now)`, what an administrator's `/stats` answers.
+- `hooks`: the clinics' part of the running bot (wired in `bot.app`):
+  `counting_handler`, which counts the dialogue's `CountMetric` effects, and
+  `stats_command`, what an administrator's `/stats` answers.
 
 Import the submodules themselves: this package imports nothing, so that the
 operator CLI does not load the whole dialogue and the bot does not load fpdf2.

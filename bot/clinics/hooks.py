@@ -1,25 +1,22 @@
-"""The clinics' hooks into the running bot: counting effects, and the `/stats` answer."""
+"""The clinics' part of the running bot: counting effects, and the `/stats` answer (`bot.app`)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.clinics.counters import count_metric, iso_week
 from bot.clinics.stats import format_table, read_stats
 from bot.storage import Storage, StorageError
-from bot.turns import EffectHandler, TurnRunner, TurnScope
+from bot.telegram_adapter import CommandHook
+from bot.turns import EffectHandler, TurnScope
 from catalogue.feeds.status import status_report
 from dialogs.effects import CountMetric
 from dialogs.screen import Screen
 
-CommandHook = Callable[[int, str, datetime], Awaitable[Sequence[Screen] | None]]
-"""A command the adapter answers itself for some chats: (chat_id, argument, now) -> screens,
-or None when the command is not for this chat and the dialogue should answer as usual."""
-
-__all__ = ["STATS_WEEKS", "counting_handler", "install", "stats_command", "stats_reply"]
+__all__ = ["STATS_WEEKS", "counting_handler", "stats_command", "stats_reply"]
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +25,7 @@ STATS_WEEKS = 12
 TELEGRAM_TEXT_LIMIT = 4096
 
 
-def counting_handler(storage: Storage) -> EffectHandler:
+def counting_handler(storage: Storage) -> EffectHandler[CountMetric]:
     """The `CountMetric` handler: add one for the clinic in the week of the turn.
 
     A counter that cannot be written is logged (type only) and skipped: a
@@ -42,11 +39,6 @@ def counting_handler(storage: Storage) -> EffectHandler:
             log.warning("clinic counter not updated: %s", type(error).__name__)
 
     return handle
-
-
-def install(runner: TurnRunner) -> None:
-    """Register the clinic counters with a turn runner."""
-    runner.on_effect(CountMetric, counting_handler(runner.storage))
 
 
 async def stats_reply(

@@ -33,21 +33,28 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.metrics import Metrics
 from bot.reminders.planning import Status, next_occurrence, occurrence_status, plan_occurrence
 from bot.reminders.schedule import Kind, Verdict, checkin_verdict, decide
 from bot.reminders.sending import Blocked, RetryLater, Sender, SendFailed, Undeliverable
 from bot.reminders.store import Planned, Reminder, ReminderStore, RowState
 from bot.storage import Storage
+from bot.turns import TurnScope
 from catalogue.holder import CatalogueHolder
 from catalogue.models import Catalogue, Meeting
 from catalogue.reminder_times import reminder_due_at
-from dialogs.checkin import Answer, CheckinAnswered, checkin_message
+from dialogs.checkin import Answer, checkin_message
 from dialogs.context import ReminderView
-from dialogs.effects import CancelReminder, SetReminder
-from dialogs.reminders import RemindLater, SkipOccurrence, notice_message, reminder_message
+from dialogs.effects import (
+    CancelReminder,
+    CheckinAnswered,
+    RemindLater,
+    SetReminder,
+    SkipOccurrence,
+)
+from dialogs.reminders import notice_message, reminder_message
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE
 
@@ -83,21 +90,22 @@ class ReminderService:
     def __init__(
         self,
         storage: Storage,
-        catalogue: Catalogue | CatalogueHolder,
+        holder: CatalogueHolder,
         sender: Sender,
+        metrics: Metrics | None = None,
     ) -> None:
         self.storage = storage
+        self.metrics = metrics or Metrics()
         self.store = ReminderStore(storage)
-        self._catalogue = catalogue
+        self.holder = holder
         self.sender = sender
         self.on_planned: Callable[[list[Planned]], None] = lambda rows: None
         self._drain = asyncio.Lock()
 
     @property
     def catalogue(self) -> Catalogue:
-        """The catalogue as of now (a refresh may swap it: see `follow_catalogue`)."""
-        held = self._catalogue
-        return held.current.catalogue if isinstance(held, CatalogueHolder) else held
+        """The catalogue in use now (it may be swapped while the bot runs)."""
+        return self.holder.catalogue
 
     # --- effects from the dialogue -----------------------------------------------------
 
@@ -163,38 +171,27 @@ class ReminderService:
             for r, next_at in await self.store.reminders_of(user_key)
         )
 
-    def register(self, runner: Any) -> None:
-        """Wire this service into a `bot.turns.TurnRunner`: effect handlers and context."""
+    # --- the effects' handlers (`bot.turns.EffectHandlers`, wired in `bot.app`) ---------
 
-        async def on_set(effect: SetReminder, scope: Any) -> None:
-            clinic_id = await self._clinic_of(scope.user_key)
-            if await self.store.language(scope.user_key) is None:
-                # Reminders speak the language of the conversation that set them, also when
-                # it only came from Telegram's language setting (a turn's hint, not stored).
-                await self.storage.set_language(scope.user_key, scope.language, scope.now)
-            await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
+    async def on_set_reminder(self, effect: SetReminder, scope: TurnScope) -> None:
+        clinic_id = await self._clinic_of(scope.user_key)
+        if await self.store.language(scope.user_key) is None:
+            # Reminders speak the language of the conversation that set them, also when
+            # it only came from Telegram's language setting (a turn's hint, not stored).
+            await self.storage.set_language(scope.user_key, scope.language, scope.now)
+        await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
 
-        async def on_cancel(effect: CancelReminder, scope: Any) -> None:
-            await self.cancel(scope.user_key, effect.reminder_id)
+    async def on_cancel_reminder(self, effect: CancelReminder, scope: TurnScope) -> None:
+        await self.cancel(scope.user_key, effect.reminder_id)
 
-        async def on_skip(effect: SkipOccurrence, scope: Any) -> None:
-            await self.skip_occurrence(scope.user_key, effect.row_id, scope.now)
+    async def on_skip_occurrence(self, effect: SkipOccurrence, scope: TurnScope) -> None:
+        await self.skip_occurrence(scope.user_key, effect.row_id, scope.now)
 
-        async def on_later(effect: RemindLater, scope: Any) -> None:
-            await self.remind_later(scope.user_key, effect.row_id, scope.now)
+    async def on_remind_later(self, effect: RemindLater, scope: TurnScope) -> None:
+        await self.remind_later(scope.user_key, effect.row_id, scope.now)
 
-        async def on_answer(effect: CheckinAnswered, scope: Any) -> None:
-            await self.checkin_answered(scope.user_key, effect.answer)
-
-        async def provide(scope: Any) -> dict[str, Any]:
-            return {"reminders": await self.views(scope.user_key)}
-
-        runner.on_effect(SetReminder, on_set)
-        runner.on_effect(CancelReminder, on_cancel)
-        runner.on_effect(SkipOccurrence, on_skip)
-        runner.on_effect(RemindLater, on_later)
-        runner.on_effect(CheckinAnswered, on_answer)
-        runner.add_context_provider(provide)
+    async def on_checkin_answered(self, effect: CheckinAnswered, scope: TurnScope) -> None:
+        await self.checkin_answered(scope.user_key, effect.answer)
 
     async def _clinic_of(self, user_key: str) -> str | None:
         """The clinic the conversation came from (kept with the reminder, for counts only)."""
@@ -209,6 +206,7 @@ class ReminderService:
         """Recover rows in flight at a crash, then check every open occurrence against the
         catalogue (distinct pairs only: cheap even with 100,000 open rows)."""
         recovered = await self.store.recover_in_flight()
+        self.metrics.reminders.labels("resent").inc(recovered)
         tally = await self._follow_all(now)
         report = StartReport(
             await self.store.count_open(),
@@ -326,6 +324,7 @@ class ReminderService:
             return 0
         if decision.verdict is Verdict.DROP:
             await self.store.finish(row.id, RowState.DROPPED, now, count=f"{row.kind}_dropped")
+            self.metrics.count_reminder("dropped")
             return await self._ended(row, now)
         if row.kind is Kind.CHECKIN and (
             checkin_verdict(await self.store.checkin_state(row.user_key), now, zone) is Verdict.DROP
@@ -335,17 +334,20 @@ class ReminderService:
         chat_id = await self.storage.chat_id(row.user_key)
         if chat_id is None:  # forgotten meanwhile
             await self.store.finish(row.id, RowState.DROPPED, now)
+            self.metrics.count_reminder("dropped")
             return 0
         language = await self.store.language(row.user_key) or DEFAULT_LANGUAGE
         screen = self._render(row, meeting, occurrence_at, language, now)
         if screen is None:
             await self.store.finish(row.id, RowState.DROPPED, now)
+            self.metrics.count_reminder("dropped")
             return 0
         if not await self.store.claim(row.id):  # marked *before* the send
             return 0
         try:
             await self.sender.send(chat_id, screen)
         except Blocked:
+            self.metrics.count_reminder("dropped")
             await self.store.count("blocked_forgotten")
             await self.storage.forget_user(row.user_key)
             return 0
@@ -354,12 +356,14 @@ class ReminderService:
             return 0
         except Undeliverable:
             await self.store.finish(row.id, RowState.DROPPED, now, count="undeliverable")
+            self.metrics.count_reminder("dropped")
             return await self._ended(row, now)
         except SendFailed:
             backoff = min(timedelta(seconds=30 * 2 ** min(row.attempts, 10)), MAX_BACKOFF)
             await self._retry_at(row, now + backoff)
             return 0
         await self.store.mark_sent(row, now)  # marked *after* the send
+        self.metrics.count_reminder("sent")
         await self._ended(row, now)
         return 1
 

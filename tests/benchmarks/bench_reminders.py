@@ -118,24 +118,21 @@ def spread_over_the_week(now: datetime):
 
 
 async def build_bot(data_dir: Path, secrets: Secrets, api, clock):
+    """The bot as `python -m bot` builds it (`bot.app.build_telegram`), at 30 messages/s."""
+    from bot.app import build_telegram
     from bot.config import Config
-    from bot.reminders.channels import attach_telegram
-    from bot.telegram_adapter import RetryingRateLimiter, TelegramDeps, build_application
-    from bot.turns import TurnRunner
-    from catalogue.loading import load_bundled_catalogue
-    from catalogue.places import PlaceIndex
-    from catalogue.search import SearchIndex
+    from bot.telegram_adapter import RetryingRateLimiter
 
     config = Config(
         telegram_bot_token=api.token, telegram_api_base_url=api.root_url, data_dir=data_dir
     )
-    storage = await Storage.open(config.database_path, secrets)
-    catalogue = load_bundled_catalogue()
-    runner = TurnRunner(storage, catalogue, PlaceIndex.bundled(), SearchIndex(catalogue))
-    deps = TelegramDeps(runner, now=clock)
-    app = build_application(config, deps, rate_limiter=RetryingRateLimiter(overall_max_rate=30))
-    service, trigger = attach_telegram(app, deps, storage, catalogue)
-    return storage, app, service, trigger
+    bot = await build_telegram(
+        config,
+        clock=clock,
+        secrets=secrets,
+        rate_limiter=RetryingRateLimiter(overall_max_rate=30),
+    )
+    return bot.core.storage, bot.application, bot.core.reminders, bot.trigger
 
 
 # --- 1. start-up (run in a fresh process) ---------------------------------------------------
@@ -144,20 +141,23 @@ async def build_bot(data_dir: Path, secrets: Secrets, api, clock):
 async def startup_child(data_dir: Path, key_hex: str) -> dict:
     from fakebotapi import FakeBotAPI
 
+    from bot.reminders.trigger import JobQueueTrigger
     from bot.telegram_adapter import running
 
     api = await FakeBotAPI().start()
+    reminders_started = []
+    real_start = JobQueueTrigger.start
+
+    async def timed_start(self: JobQueueTrigger):  # the reminders' own start-up, timed
+        reminders_started.append(time.perf_counter())
+        return await real_start(self)
+
+    JobQueueTrigger.start = timed_start  # type: ignore[method-assign]
     before = rss_mb()[0]
     started = time.perf_counter()
     storage, app, service, _trigger = await build_bot(
         data_dir, Secrets.from_master_key(bytes.fromhex(key_hex)), api, lambda: datetime.now(UTC)
     )
-    reminders_started = []
-
-    async def timed(_app) -> None:
-        reminders_started.append(time.perf_counter())
-
-    app.bot_data["deps"].on_start.insert(0, timed)  # just before the reminders' own hook
     async with running(app, poll_timeout_s=1):
         ready = time.perf_counter()
         jobs = len(app.job_queue.jobs())

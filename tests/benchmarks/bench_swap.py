@@ -6,7 +6,7 @@ What the running bot does when a feed refresh (or a `feeds refresh` from the
 command line) changed an import file: `CatalogueRefresher.reload` loads and
 validates the data files in a worker process (only the changed ones are read
 again), builds the search index in a thread, and
-swaps the new `Edition` into the `CatalogueHolder`. Meanwhile 50 simulated
+swaps the new `LoadedCatalogue` into the `CatalogueHolder`. Meanwhile 50 simulated
 people (asyncio tasks, as PTB runs updates) walk the conversation through the
 real `TurnRunner` on a SQLite file, each waiting
 0.2-2 s between messages (about 45 messages a second in all: far busier
@@ -41,13 +41,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_search import generate
-from bench_update import ignore, next_event
+from bench_update import next_event
 
+from bot.app import open_core
+from bot.config import Config
 from bot.feeds_job import CatalogueRefresher
 from bot.secrets import Secrets
-from bot.storage import Storage
 from bot.turns import TurnRunner
 from catalogue.errors import DataFilesError
+from catalogue.holder import LoadedCatalogue
 from catalogue.importers.store import import_path, render_import_file, write_atomically
 from catalogue.loading import (
     load_bundled_catalogue,
@@ -58,7 +60,6 @@ from catalogue.loading import (
 from catalogue.models import Source
 from catalogue.places import PlaceIndex
 from catalogue.search import SearchIndex
-from dialogs.effects import CancelReminder, CountMetric, SetReminder
 from dialogs.screen import Screen
 
 START_AT = datetime(2026, 11, 23, 16, 45, tzinfo=UTC)
@@ -142,11 +143,14 @@ async def bench(meetings: int, feeds: int, people: int, swaps: int, seed: int) -
             f"catalogue: {len(catalogue.meetings):,} meetings ({len(records):,} in {feeds} "
             f"feeds' import files); load + index at start-up {time.perf_counter() - started:.2f} s"
         )
-        storage = await Storage.open(data_dir / "bench.sqlite3", Secrets.from_master_key(bytes(32)))
-        runner = TurnRunner(storage, catalogue, places, search)
-        for effect_type in (SetReminder, CancelReminder, CountMetric):
-            runner.on_effect(effect_type, ignore)
-        refresher = CatalogueRefresher(runner.holder, data_dir, lambda: START_AT)
+        core = await open_core(  # the runner and holder as production builds them
+            Config(data_dir=data_dir),
+            sender=None,  # type: ignore[arg-type]  # no reminder falls due here
+            secrets=Secrets.from_master_key(bytes(32)),
+            loaded=LoadedCatalogue(catalogue, places, search),
+        )
+        runner = core.runner
+        refresher = CatalogueRefresher(core.holder, data_dir, lambda: START_AT)
 
         rng = random.Random(seed)
         stop = asyncio.Event()
@@ -167,13 +171,13 @@ async def bench(meetings: int, feeds: int, people: int, swaps: int, seed: int) -
                 began = time.perf_counter()
                 edition = await refresher.reload()
                 windows[kind].append((began, time.perf_counter()))
-                assert edition is not None and runner.holder.current is edition
+                assert edition is not None and core.holder.current is edition
                 assert len(edition.catalogue.meetings) == len(catalogue.meetings)
                 await asyncio.sleep(1.5)
         stop.set()
         await asyncio.gather(*chats)
         refresher.close()
-        await storage.close()
+        await core.close()
 
     def during(start: float, latency: float, spans: list[tuple[float, float]]) -> bool:
         return any(a <= start + latency and start <= b for a, b in spans)

@@ -44,13 +44,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_search import generate
 
 from bot import turns as turns_module
+from bot.app import open_core
+from bot.config import Config
 from bot.secrets import Secrets
-from bot.storage import Storage
-from bot.turns import TurnRunner
+from catalogue.holder import LoadedCatalogue
 from catalogue.loading import load_bundled_catalogue
 from catalogue.places import PlaceIndex
 from catalogue.search import SearchIndex
-from dialogs.effects import CancelReminder, CountMetric, SetReminder
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent
 from dialogs.screen import Screen
 
@@ -101,10 +101,6 @@ def next_event(rng: random.Random, screens: list[Screen], turn_in_conversation: 
     return ButtonPressed(rng.choice(forward or actions))
 
 
-async def ignore(effect: object, scope: object) -> None:
-    """Stands in for the reminders and clinic-counter handlers."""
-
-
 def percentiles(samples_s: list[float]) -> str:
     ms = sorted(s * 1000 for s in samples_s)
     q = statistics.quantiles(ms, n=100, method="inclusive")
@@ -139,12 +135,15 @@ async def bench(meetings: int, turns: int, people: int, seed: int) -> None:
     turns_module.advance = timed(turns_module.advance, advance_samples)  # type: ignore[assignment]
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
-        storage = await Storage.open(
-            Path(tmp) / "bench.sqlite3", Secrets.from_master_key(bytes(32))
+        # The runner as production builds it: reminders and clinic counters included
+        # (no reminder falls due within a turn, so nothing is sent).
+        core = await open_core(
+            Config(data_dir=Path(tmp)),
+            sender=None,  # type: ignore[arg-type]
+            secrets=Secrets.from_master_key(bytes(32)),
+            loaded=LoadedCatalogue(catalogue, places, search),
         )
-        runner = TurnRunner(storage, catalogue, places, search)
-        for effect_type in (SetReminder, CancelReminder, CountMetric):
-            runner.on_effect(effect_type, ignore)  # reminders/counters are benchmarked apart
+        storage, runner = core.storage, core.runner
         chats = [7_000_000_000 + n for n in range(people)]
         seen: dict[int, list[Screen]] = {chat: [] for chat in chats}
         step_in_talk = dict.fromkeys(chats, 0)
@@ -166,7 +165,7 @@ async def bench(meetings: int, turns: int, people: int, seed: int) -> None:
             seen[chat] = screens
             step_in_talk[chat] += 1
         users = await storage.count_users()
-        await storage.close()
+        await core.close()
     print(
         f"turns: {len(samples):,} measured after {warmup} warm-up, {users} people, one SQLite file"
     )
