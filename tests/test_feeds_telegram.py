@@ -19,6 +19,7 @@ from dialogs.effects import SetReminder
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CHAT = 7770001
+ADMIN = 7770099
 NAME = "Feedgroep Domplein"
 MEETING_ID = "aa-utrecht-feedgroep-domplein"
 
@@ -57,7 +58,7 @@ async def bot(make_bot, server, tmp_path) -> BotHarness:
     def one_try(harness: BotHarness) -> None:
         harness.feeds.limits = Limits(timeout_s=2, tries=1)
 
-    harness = await make_bot(setup=[one_try], data_dir=data_dir)
+    harness = await make_bot(setup=[one_try], data_dir=data_dir, admin_chat_ids=(ADMIN,))
     return await harness.start()
 
 
@@ -137,3 +138,16 @@ async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
     (view,) = await bot.reminders.views(user_key)
     assert view.next_at == datetime(2026, 11, 25, 18, 0, tzinfo=AMS)  # 2 h before Wednesday
     assert bot.core.holder.catalogue.meetings[MEETING_ID].start == time(20, 0)
+
+
+async def test_an_admin_sees_each_feeds_health_in_stats(bot, server) -> None:
+    server.route("/aa.json", json.dumps(feed_records("19:30")))
+    await run_job(bot, "feed:aa-utrecht")
+    server.route("/aa.json", status=503)
+    await run_job(bot, "feed:aa-utrecht")
+    text = (await bot.say(ADMIN, "/stats")).text
+    feeds = text[text.index("Feeds\n") :].splitlines()
+    assert feeds[1].startswith("aa-utrecht: FAILING, last success 2026-11-23 09:00 UTC")
+    assert feeds[1].endswith(", 1 meetings")
+    assert feeds[2].endswith("aa-utrecht: the server answered 503")
+    assert "Feeds" not in (await bot.say(CHAT, "/stats")).text

@@ -12,7 +12,7 @@ from bot.clinics.stats import format_table, read_stats
 from bot.storage import Storage, StorageError
 from bot.telegram_adapter import CommandHook
 from bot.turns import EffectHandler, TurnScope
-from catalogue.feeds.status import status_report
+from catalogue.feeds import feeds_path, status_report
 from dialogs.effects import CountMetric
 from dialogs.screen import Screen
 
@@ -44,13 +44,13 @@ def counting_handler(storage: Storage) -> EffectHandler[CountMetric]:
 async def stats_reply(
     storage: Storage, now: datetime, clinic_id: str | None = None, data_dir: Path | None = None
 ) -> str:
-    """The text an administrator's ``/stats [clinic]`` answers: the feeds' health (with a
-    `data_dir`), then the clinic counts of the last `STATS_WEEKS` weeks."""
+    """The text an administrator's ``/stats [clinic]`` answers: the clinic counts of the
+    last `STATS_WEEKS` weeks, then how the feeds in ``<data_dir>/feeds.yaml`` are doing."""
     since_week = iso_week(now - timedelta(weeks=STATS_WEEKS - 1))
     rows = await read_stats(storage, since_week=since_week, clinic_id=clinic_id)
     text = f"Clinic counts per week since {since_week} (1-4 shown as <5)\n{format_table(rows)}"
-    if data_dir is not None:
-        text = f"Feeds\n{status_report(data_dir, now)}\n\n{text}"
+    if data_dir is not None and feeds_path(data_dir).exists():
+        text = f"{text}\n\nFeeds\n{status_report(data_dir, now)}"
     if len(text) > TELEGRAM_TEXT_LIMIT - 100:
         cut = text[: TELEGRAM_TEXT_LIMIT - 100].rsplit("\n", 1)[0]
         text = f"{cut}\n… (more: python -m bot clinic stats)"
