@@ -4,7 +4,9 @@
     catalogue + place and search indexes ─ CatalogueHolder (read per turn; swappable)
     ReminderService(storage, holder, the channel's Sender)
     TurnRunner(storage, holder, EffectHandlers(...), reminders' views)
-    Telegram: bot, JobQueue, JobQueueTrigger, TelegramDeps, Application, daily purge
+    Telegram: Metrics, ApiWatch, bot, JobQueue, JobQueueTrigger, CatalogueRefresher (feeds
+              and import files -> new catalogue swapped into the holder), TelegramDeps,
+              Application, daily purge, readiness checks + metrics for /healthz /readyz /metrics
     Terminal: Printer, Terminal, a loop that sends due reminders
 
 `open_core` builds what every channel shares; `build_telegram` and `open_terminal` add the
@@ -16,6 +18,7 @@ Tests build the bot through the same functions (with their own clock, key and ca
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +29,12 @@ from telegram.ext import Application, JobQueue
 
 from bot.clinics.hooks import counting_handler, stats_command
 from bot.config import Config
+from bot.feeds_job import CatalogueRefresher, feed_checks
+from bot.health import bot_api_check, catalogue_check, database_check, probe_webhook
+from bot.health_server import HealthRoutes
 from bot.housekeeping import schedule_daily_purge
+from bot.key_rotation import refuse_during_rotation
+from bot.metrics import Metrics
 from bot.reminders import JobQueueTrigger, ReminderService, TelegramSender, TerminalSender
 from bot.reminders.sending import Sender
 from bot.secrets import Secrets, load_secrets
@@ -34,6 +42,7 @@ from bot.storage import Storage
 from bot.telegram_adapter import TelegramDeps, build_application, build_bot
 from bot.telegram_limits import RetryingRateLimiter
 from bot.telegram_render import ChatViews
+from bot.telegram_request import ApiWatch
 from bot.terminal import Printer, Terminal, stdin_lines
 from bot.turns import EffectHandlers, TurnRunner
 from catalogue.holder import CatalogueHolder, LoadedCatalogue
@@ -65,6 +74,7 @@ class Core:
     holder: CatalogueHolder
     reminders: ReminderService
     runner: TurnRunner
+    metrics: Metrics
 
     async def close(self) -> None:
         await self.storage.close()
@@ -82,16 +92,20 @@ async def open_core(
     clock: Clock | None = None,
     secrets: Secrets | None = None,
     loaded: LoadedCatalogue | None = None,
+    metrics: Metrics | None = None,
 ) -> Core:
     """Open storage and build the catalogue holder, reminders and turn runner, once."""
+    refuse_during_rotation(config)
+    metrics = metrics or Metrics()
     loaded = loaded or load_catalogue_and_indexes(config)
     storage = await Storage.open(config.database_path, secrets or load_secrets(config))
     holder = CatalogueHolder(loaded)
-    reminders = ReminderService(storage, holder, sender)
+    reminders = ReminderService(storage, holder, sender, metrics)
     effects = effect_handlers(storage, reminders)
     link = f"https://t.me/{config.bot_username}" if config.bot_username else ""
-    runner = TurnRunner(storage, holder, effects, reminders.views, bot_link=link)
-    return Core(config, clock or config.clock(), storage, holder, reminders, runner)
+    runner = TurnRunner(storage, holder, effects, reminders.views, bot_link=link, metrics=metrics)
+    metrics.catalogue_meetings.set_function(lambda: len(holder.catalogue.meetings))
+    return Core(config, clock or config.clock(), storage, holder, reminders, runner, metrics)
 
 
 def effect_handlers(storage: Storage, reminders: ReminderService) -> EffectHandlers:
@@ -114,6 +128,13 @@ class TelegramBot:
     deps: TelegramDeps
     application: Application[Any, Any, Any, Any, Any, Any]
     trigger: JobQueueTrigger
+    feeds: CatalogueRefresher
+    health: HealthRoutes
+
+    async def close(self) -> None:
+        """Stop the catalogue builder's worker process and close storage."""
+        self.feeds.close()
+        await self.core.close()
 
 
 async def build_telegram(
@@ -127,28 +148,59 @@ async def build_telegram(
     connect_timeout_s: float = 10.0,
 ) -> TelegramBot:
     """Everything for Telegram: the shared core, reminders on the JobQueue, ``/stats``, purge."""
+    metrics, watch, views = Metrics(), ApiWatch(), ChatViews()
     bot = build_bot(
         config,
+        metrics,
+        watch,
         rate_limiter=rate_limiter,
         read_timeout_s=read_timeout_s,
         connect_timeout_s=connect_timeout_s,
     )
-    views = ChatViews()
+    sender = TelegramSender(bot, views)
     core = await open_core(
-        config, TelegramSender(bot, views), clock=clock, secrets=secrets, loaded=loaded
+        config, sender, clock=clock, secrets=secrets, loaded=loaded, metrics=metrics
     )
     jobs: JobQueue[Any] = JobQueue()
     trigger = JobQueueTrigger(core.reminders, jobs, core.clock)
+    feeds = CatalogueRefresher(
+        core.holder, config.data_dir, core.clock, on_swap=[core.reminders.follow_catalogue]
+    )
     deps = TelegramDeps(
         core.runner,
         now=core.clock,
         views=views,
-        commands={"stats": stats_command(core.storage, config.admin_chat_ids)},
-        on_start=(trigger.start,),
+        commands={"stats": stats_command(core.storage, config.admin_chat_ids, config.data_dir)},
+        on_start=(trigger.start, lambda: feeds.start(jobs)),
+        metrics=metrics,
     )
     application = build_application(bot, jobs, deps)
     schedule_daily_purge(jobs, core.storage, core.clock, config.idle_days)
-    return TelegramBot(core, deps, application, trigger)
+    if config.webhook_url:  # nobody may write for hours: ask Telegram, so readiness knows
+        jobs.run_repeating(lambda _: probe_webhook(bot), interval=60, first=1, name="probe")
+    return TelegramBot(core, deps, application, trigger, feeds, health_routes(core, watch))
+
+
+def health_routes(core: Core, watch: ApiWatch) -> HealthRoutes:
+    """What ``/readyz`` checks and what ``/metrics`` brings up to date at each scrape."""
+    max_silence_s = core.config.ready_max_silence_minutes * 60.0
+    checks = (
+        catalogue_check(core.holder),
+        database_check(core.storage),
+        bot_api_check(watch, max_silence_s),
+        *feed_checks(core.config.data_dir, core.clock),
+    )
+
+    def silence_s() -> float:
+        silence = watch.silence_s()
+        return math.nan if silence is None else silence
+
+    core.metrics.bot_api_silence_seconds.set_function(silence_s)
+
+    async def open_reminders() -> None:
+        core.metrics.reminders_open.set(await core.reminders.store.count_open())
+
+    return HealthRoutes(checks, core.metrics, refresh=(open_reminders,))
 
 
 @dataclass(frozen=True, slots=True)

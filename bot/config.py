@@ -17,7 +17,13 @@ WEBHOOK_URL (unset)                   Public https URL Telegram posts updates to
 WEBHOOK_SECRET (required w/ webhook)  Token Telegram sends in ``X-Telegram-Bot-Api-Secret-Token``;
                                       1-256 characters of ``A-Z a-z 0-9 _ -``.
 WEBHOOK_LISTEN (0.0.0.0)              Address the webhook server binds to.
-PORT (8080)                           Port the webhook server binds to.
+PORT (8080)                           Port the webhook server binds to; it also serves
+                                      ``/healthz``, ``/readyz`` and ``/metrics``.
+HEALTH_PORT (unset)                   Serve ``/healthz``, ``/readyz`` and ``/metrics`` on this
+                                      port (on ``WEBHOOK_LISTEN``), while polling and also
+                                      beside a webhook (the container image sets 8081).
+READY_MAX_SILENCE_MINUTES (5)         ``/readyz`` fails when the Bot API has not answered
+                                      for longer than this.
 ZELFHULPWIJZER_DATA_DIR (./var)       The SQLite file ``zelfhulpwijzer.sqlite3``, the development
                                       key file ``secret.key`` and ``imports/``.
 ZELFHULPWIJZER_SECRET_KEY (unset)     32 random bytes, base64 or hex: keys the chat lookup hash
@@ -28,6 +34,8 @@ ADMIN_CHAT_IDS (none)                 Comma-separated chat ids allowed to use ``
 BOT_USERNAME (asked from Telegram)    Username for ``t.me`` links where Telegram has not told
                                       us (terminal, CLIs); a leading ``@`` is ignored.
 LOG_LEVEL (INFO)                      DEBUG, INFO, WARNING, ERROR or CRITICAL.
+LOG_FORMAT (text)                     ``text`` (one readable line) or ``json`` (one JSON
+                                      object per line); both redacted the same way.
 IDLE_DAYS (90)                        Days without activity (and no pending reminder) after
                                       which everything of a user is purged.
 ZELFHULPWIJZER_FAKE_NOW (unset)       Tests only: the bot's clock starts at this ISO 8601
@@ -35,7 +43,9 @@ ZELFHULPWIJZER_FAKE_NOW (unset)       Tests only: the bot's clock starts at this
                                       a crash test in a subprocess. Refused in production.
 
 The token and the secret key are kept out of `repr` so that a logged or
-printed `Config` cannot leak them.
+printed `Config` cannot leak them. Secrets may also come as files (Docker or
+Kubernetes secrets): ``TELEGRAM_BOT_TOKEN_FILE=/run/secrets/token`` and so on for
+each name in `SECRET_FILE_VARIABLES`; `with_secret_files` reads them.
 """
 
 from __future__ import annotations
@@ -50,12 +60,19 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-__all__ = ["Config", "ConfigError", "Environment"]
+__all__ = ["SECRET_FILE_VARIABLES", "Config", "ConfigError", "Environment", "with_secret_files"]
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 DATABASE_FILENAME = "zelfhulpwijzer.sqlite3"
 SECRET_KEY_FILENAME = "secret.key"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+SECRET_FILE_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "ZELFHULPWIJZER_SECRET_KEY",
+    "ZELFHULPWIJZER_NEW_SECRET_KEY",
+    "WEBHOOK_SECRET",
+)
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 
@@ -85,12 +102,15 @@ class Config:
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = "0.0.0.0"
     port: int = 8080
+    health_port: int | None = None
+    ready_max_silence_minutes: int = 5
     data_dir: Path = Path("var")
     secret_key: str | None = field(default=None, repr=False)
     env: Environment = Environment.DEVELOPMENT
     admin_chat_ids: frozenset[int] = frozenset()
     bot_username: str | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
     idle_days: int = 90
     fake_now: datetime | None = None
 
@@ -166,6 +186,10 @@ class Config:
 
         port = _int(env, "PORT", 8080, problems, minimum=1, maximum=65535)
         idle_days = _int(env, "IDLE_DAYS", 90, problems, minimum=1, maximum=3650)
+        health_port = None
+        if "HEALTH_PORT" in env:
+            health_port = _int(env, "HEALTH_PORT", 0, problems, minimum=1, maximum=65535) or None
+        max_silence = _int(env, "READY_MAX_SILENCE_MINUTES", 5, problems, minimum=1, maximum=1440)
 
         admin_chat_ids: set[int] = set()
         for part in env.get("ADMIN_CHAT_IDS", "").split(","):
@@ -185,6 +209,9 @@ class Config:
         log_level = env.get("LOG_LEVEL", "INFO").upper()
         if log_level not in LOG_LEVELS:
             problems.append(f"LOG_LEVEL={log_level!r}: expected one of {', '.join(LOG_LEVELS)}")
+        log_format = env.get("LOG_FORMAT", "text").lower()
+        if log_format not in LOG_FORMATS:
+            problems.append(f"LOG_FORMAT={log_format!r}: expected 'text' or 'json'")
 
         fake_now = None
         if (raw := env.get("ZELFHULPWIJZER_FAKE_NOW")) is not None:
@@ -208,12 +235,15 @@ class Config:
             webhook_secret=webhook_secret,
             webhook_listen=env.get("WEBHOOK_LISTEN", "0.0.0.0"),
             port=port,
+            health_port=health_port,
+            ready_max_silence_minutes=max_silence,
             data_dir=Path(env.get("ZELFHULPWIJZER_DATA_DIR", "var")),
             secret_key=env.get("ZELFHULPWIJZER_SECRET_KEY"),
             env=environment,
             admin_chat_ids=frozenset(admin_chat_ids),
             bot_username=bot_username,
             log_level=log_level,
+            log_format=log_format,
             idle_days=idle_days,
             fake_now=fake_now,
         )
@@ -235,6 +265,26 @@ def _is_safe_api_url(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def with_secret_files(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` with each ``NAME_FILE`` of `SECRET_FILE_VARIABLES` read into ``NAME``.
+
+    A variable set directly wins over its file. A file that cannot be read raises
+    `ConfigError` naming the variable (never the file's content).
+    """
+    env = dict(environ)
+    problems = []
+    for name in SECRET_FILE_VARIABLES:
+        path = env.get(f"{name}_FILE", "").strip()
+        if path and not env.get(name, "").strip():
+            try:
+                env[name] = Path(path).read_text().strip()
+            except OSError as error:
+                problems.append(f"{name}_FILE: cannot read {path} ({type(error).__name__})")
+    if problems:
+        raise ConfigError(problems)
+    return env
 
 
 def _int(

@@ -14,18 +14,24 @@ types, never chat ids, names or texts. This module adds two more:
   and code location: that is where a raw update ends up (python-telegram-bot
   logs a batch it cannot parse with ``%r``, other people's texts and first
   names included), and an exception's message can quote one.
+
+``LOG_FORMAT=json`` changes only the shape of a line (`JsonFormatter`: one JSON object
+per line, for log collectors); the filter runs before either formatter, so both carry
+exactly the same redacted text.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
 import traceback
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
-__all__ = ["QUIET_LOGGERS", "RedactingFilter", "setup_logging"]
+__all__ = ["QUIET_LOGGERS", "JsonFormatter", "RedactingFilter", "setup_logging"]
 
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio", "tornado")
 _LONG_DIGITS = re.compile(r"(?<![\d.])-?\d{7,}(?![\d.])")
@@ -95,8 +101,34 @@ def _type_and_place(exc_info: Any) -> str:
     return f"Traceback (most recent call last):\n{frames}{name} ({WITHHELD})"
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time (UTC, ISO 8601), level, logger, message, exception.
+
+    Only these fields: never the record's other attributes (a library could attach an
+    update or a request to a record; it does not travel into the log this way).
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, ensure_ascii=False)
+
+
 def setup_logging(
-    level: str = "INFO", token: str | None = None, stream: TextIO | None = None
+    level: str = "INFO",
+    token: str | None = None,
+    stream: TextIO | None = None,
+    log_format: str = "text",
 ) -> None:
     """Configure the root logger once: one redacting stream handler, quiet libraries."""
     root = logging.getLogger()
@@ -109,7 +141,7 @@ def setup_logging(
     root.addFilter(redacting)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.zelfhulpwijzer = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(FORMAT))
     handler.addFilter(redacting)
     root.addHandler(handler)
     root.setLevel(level)

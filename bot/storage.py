@@ -529,6 +529,11 @@ class Storage:
                 await db.executemany(f"DELETE FROM {table} WHERE user_key = ?", user_keys)
         return len(user_keys)
 
+    async def check_writable(self) -> None:
+        """Take SQLite's write lock and commit an empty write (readiness); `StorageError` if not."""
+        async with self.transaction() as db:
+            await db.execute("UPDATE users SET updated_at = updated_at WHERE 0")
+
     async def count_users(self) -> int:
         """How many users are stored (for operators and tests; says nothing about anyone)."""
         async with self.read() as db, db.execute("SELECT count(*) FROM users") as cursor:

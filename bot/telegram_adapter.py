@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -53,14 +54,15 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.config import Config
 from bot.flood import SLOW_DOWN, Admission, FloodGate
+from bot.metrics import Metrics
 from bot.telegram_events import to_event
 from bot.telegram_groups import leave_group
 from bot.telegram_limits import RetryingRateLimiter
 from bot.telegram_render import ChatViews, note_keyboard_use, send_screens
+from bot.telegram_request import ApiWatch, MeteredRequest
 from bot.telegram_updates import TolerantBot, use_tolerant_webhook
 from dialogs.events import ButtonPressed, Command, Event
 from dialogs.screen import Screen
@@ -144,7 +146,8 @@ class TelegramDeps:
     the date). `views` is what each chat sees now, shared with the reminders'
     sender. `commands` are commands the adapter answers itself for some chats
     (``/stats`` for administrators, see `bot.clinics.hooks`): a hook returns
-    screens, or None to let the dialogue answer as for anyone else.
+    screens, or None to let the dialogue answer as for anyone else. `metrics` counts
+    updates, turns and reply latency (`bot.metrics`).
     """
 
     runner: TurnHandler
@@ -153,6 +156,7 @@ class TelegramDeps:
     flood: FloodGate = field(default_factory=FloodGate)
     commands: Mapping[str, CommandHook] = field(default_factory=dict)
     on_start: Sequence[Callable[[], Awaitable[object]]] = ()
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -205,10 +209,13 @@ class _Handlers:
         pressed_message_id: int | None,
     ) -> None:
         """Run the turn and render its screens; a blocked bot forgets the person."""
+        metrics, started_s = self.deps.metrics, time.perf_counter()
         admission = self.deps.flood.admit(chat_id)
         if admission is Admission.DROP:
+            metrics.count_turn("flood_dropped")
             return
         if admission is Admission.WARN:
+            metrics.count_turn("flood_warned")
             await self.slow_down(context, chat_id, language_hint)
             return
         # The chat's one lock covers the turn *and* its rendering: screens never interleave.
@@ -217,6 +224,8 @@ class _Handlers:
             screens: Sequence[Screen] | None = None
             if isinstance(event, Command) and (hook := self.deps.commands.get(event.name)):
                 screens = await hook(chat_id, event.arg, now)
+                if screens is not None:
+                    metrics.count_turn("command")
             if screens is None:
                 screens = await chat.handle(event, language_hint, now)
             view = self.deps.views.view(chat_id)
@@ -225,6 +234,7 @@ class _Handlers:
                 await send_screens(
                     context.bot, chat_id, screens, view, pressed_message_id=pressed_message_id
                 )
+                metrics.reply_seconds.observe(time.perf_counter() - started_s)
             except Forbidden:
                 log.info("a user blocked the bot; their data is deleted")
                 self.deps.views.forget(chat_id)
@@ -262,21 +272,24 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if error is None:
         return
-    kind = "none"
-    if isinstance(update, Update):
-        kind = next(
-            (
-                name
-                for name in ("callback_query", "edited_message", "message")
-                if getattr(update, name) is not None
-            ),
-            "other",
-        )
+    kind = update_kind(update) if isinstance(update, Update) else "none"
     frames = traceback.extract_tb(error.__traceback__)[-5:]
     where = " <- ".join(
         f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}" for f in frames[::-1]
     )
     log.error("handling a %s update failed: %s at %s", kind, type(error).__name__, where or "?")
+
+
+def update_kind(update: Update) -> str:
+    """What kind of update this is, for logs and metrics (never what it says)."""
+    return next(
+        (
+            name
+            for name in ("callback_query", "edited_message", "message")
+            if getattr(update, name) is not None
+        ),
+        "other",
+    )
 
 
 # --------------------------------------------------------------------------- building
@@ -298,6 +311,8 @@ async def set_command_menus(application: Application[Any, Any, Any, Any, Any, An
 
 def build_bot(
     config: Config,
+    metrics: Metrics,
+    watch: ApiWatch,
     *,
     rate_limiter: RetryingRateLimiter | None = None,
     read_timeout_s: float = 10.0,
@@ -306,7 +321,8 @@ def build_bot(
     """The bot for this config: Bot API URLs, rate limiter, timeouts, no link previews.
 
     Pools as PTB's `ApplicationBuilder` makes them: 256 connections for sending
-    (32 turns at once, each a few calls), one for ``getUpdates``.
+    (32 turns at once, each a few calls), one for ``getUpdates``. Both are metered
+    (`bot.telegram_request`): requests by method, failures, 429s, the last answer.
     """
     if not config.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -319,8 +335,8 @@ def build_bot(
         config.telegram_bot_token,
         base_url=config.bot_api_url,
         base_file_url=config.bot_api_file_url,
-        request=HTTPXRequest(connection_pool_size=256, **timeouts),
-        get_updates_request=HTTPXRequest(connection_pool_size=1, **timeouts),
+        request=MeteredRequest(metrics, watch, connection_pool_size=256, **timeouts),
+        get_updates_request=MeteredRequest(metrics, watch, connection_pool_size=1, **timeouts),
         rate_limiter=rate_limiter or RetryingRateLimiter(),
         defaults=Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)),
     )
@@ -334,6 +350,9 @@ def build_application(
         logger = logging.getLogger(name)
         logger.setLevel(max(logger.level, logging.WARNING))
     handlers = _Handlers(deps)
+
+    async def count_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        deps.metrics.count_update(update_kind(update))
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         try:
@@ -354,6 +373,7 @@ def build_application(
         .post_init(post_init)
         .build()
     )
+    application.add_handler(TypeHandler(Update, count_update), group=-2)
     application.add_handler(TypeHandler(Update, leave_group), group=-1)
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.ALL, handlers.on_message))

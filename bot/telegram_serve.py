@@ -1,7 +1,9 @@
 """``python -m bot`` with a token: the whole bot on Telegram until SIGINT/SIGTERM.
 
 `serve` builds the bot (`bot.app.build_telegram`) and serves by long polling,
-or by webhook when ``WEBHOOK_URL`` is set, until told to stop.
+or by webhook when ``WEBHOOK_URL`` is set, until told to stop. ``/healthz``,
+``/readyz`` and ``/metrics`` are served by the webhook server, and on
+``HEALTH_PORT`` when it is set (`bot.health_server`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import signal
 
 from bot.app import build_telegram
 from bot.config import Config
+from bot.health_server import add_to_webhook, start_health_server
 from bot.telegram_adapter import running
 
 __all__ = ["run", "serve"]
@@ -29,14 +32,23 @@ async def serve(config: Config, stop: asyncio.Event | None = None) -> int:
             loop.add_signal_handler(signum, stop.set)
 
     bot = await build_telegram(config)
+    health_server = None
     try:
         async with running(bot.application, webhook=config if config.webhook_url else None):
+            if config.webhook_url:
+                add_to_webhook(bot.application.updater, bot.health)
+            if config.health_port:
+                health_server = start_health_server(
+                    bot.health, config.webhook_listen, config.health_port
+                )
             mode = "webhook" if config.webhook_url else "long polling"
             log.info("the bot is running (%s)", mode)
             await stop.wait()
+            if health_server is not None:
+                health_server.stop()
         log.info("the bot stopped")
     finally:
-        await bot.core.close()
+        await bot.close()
     return 0
 
 

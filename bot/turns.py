@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar, assert_never
 
+from bot.metrics import Metrics
 from bot.storage import Storage
 from catalogue.holder import CatalogueHolder
 from dialogs import TurnContext, advance, state_from_json, state_to_json
@@ -119,12 +120,14 @@ class TurnRunner:
         reminders_of: RemindersOf,
         *,
         bot_link: str = "",
+        metrics: Metrics | None = None,
     ) -> None:
         self.storage = storage
         self.holder = holder
         self.effects = effects
         self.reminders_of = reminders_of
         self.bot_link = bot_link
+        self.metrics = metrics or Metrics()
         self.locks = ChatLocks()
         _freeze_long_lived_objects()
 
@@ -188,9 +191,11 @@ class TurnRunner:
             for effect in turn.effects:
                 stage = f"effect {type(effect).__name__}"
                 scope = await self._carry_out(effect, scope)
+            self.metrics.count_turn("answered")
             return list(turn.screens), previous
         except Exception as error:
             _log_failure(stage, step, error)
+            self.metrics.count_turn("failed")
             if stage.startswith("effect") or stage == "saving":
                 await self._restore(user_key, chat_id, previous, now)
             return [apology_screen(language)], previous

@@ -4,6 +4,7 @@
     python -m catalogue stats [--today D]     counts per organisation and province; stale records
     python -m catalogue search ...            (catalogue/cli_search.py)
     python -m catalogue import ...            (catalogue/cli_import.py)
+    python -m catalogue feeds add|list|refresh|status   (catalogue/cli_feeds.py)
 
 Adding a subcommand: write ``catalogue/cli_<name>.py`` with ``add_arguments(parser)``
 and ``main(args) -> int`` and add one line to `PLUGGED_COMMANDS`. Such modules are
@@ -35,6 +36,7 @@ PLUGGED_COMMANDS: tuple[tuple[str, str, str], ...] = (
     # (subcommand, module, help)
     ("search", "catalogue.cli_search", "find meetings for a person, as the bot would"),
     ("import", "catalogue.cli_import", "import a meeting feed into the data directory"),
+    ("feeds", "catalogue.cli_feeds", "subscribe to feeds, refresh them, see their health"),
 )
 
 STALE_AFTER = timedelta(days=365)

@@ -3,7 +3,8 @@
     CatalogueError
     ├── DataFileError   the operator must fix a data file (names file, record, field)
     ├── DataFilesError  several of those, found in one load
-    └── FeedImportError a feed could not be imported (names the file and the record)
+    ├── FeedImportError a feed could not be imported (names the file and the record)
+    └── FeedFetchError  a subscribed feed could not be fetched (names the feed and why)
 
 A place a user types that cannot be found is not an error: `PlaceIndex.lookup`
 returns suggestions instead, and the dialogue asks again.
@@ -43,3 +44,11 @@ class DataFilesError(CatalogueError):
 
 class FeedImportError(CatalogueError):
     """A feed could not be imported; the message names the file and the record."""
+
+
+class FeedFetchError(CatalogueError):
+    """A subscribed feed could not be fetched: unreachable, a server error, too large.
+
+    The message names the feed and what went wrong (``na-nl: the server answered
+    503 (after 3 tries)``); the feed keeps its last good copy.
+    """

@@ -19,9 +19,9 @@ a default `source:` for its records and a `sources:` table of named sources
 that records refer to by name (``source: echo-2009``).
 
 Where the work is done: `catalogue.yaml_files` parses a file's text,
-`catalogue.readers` turns each record into a model value (field by field,
-through `catalogue.fields` and `catalogue.values`), and this module joins
-the files into one `Catalogue` and makes the checks that span files.
+`catalogue.schema` reads each record through its pydantic model into a model
+value, and this module joins the files into one `Catalogue` and makes the
+checks that span files.
 """
 
 from __future__ import annotations
@@ -36,16 +36,16 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.errors import DataFileError, DataFilesError
-from catalogue.fields import FileContext, read_source_block
 from catalogue.kinds import Relation, Seeker
 from catalogue.models import Catalogue, FitRule, Helpline, Meeting, Organisation, Source
-from catalogue.readers import KINDS, read_meeting
+from catalogue.schema import KINDS, FileContext, SourceBlock, read_record, read_source
 from catalogue.values import show
 from catalogue.yaml_files import read_yaml
 
 __all__ = [
     "BUNDLED_DATA_DIR",
     "DATA_DIR_ENV",
+    "FileCache",
     "bundled_files",
     "default_data_dir",
     "import_files",
@@ -82,19 +82,23 @@ def import_files(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "imports").glob("*.yaml"))
 
 
-def load_catalogue(data_dir: Path | None = None, *, today: date | None = None) -> Catalogue:
+def load_catalogue(
+    data_dir: Path | None = None, *, today: date | None = None, cache: FileCache | None = None
+) -> Catalogue:
     """Load the bundled files plus ``<data_dir>/imports/*.yaml``, all validated.
 
     Args:
         data_dir: the bot's data directory; None means `default_data_dir()`.
         today: the date used to reject `verified_on`/`imported_on` in the future;
             None means the system date (only this sanity check reads the clock).
+        cache: files already read, so that only changed files are read again
+            (the running bot's reloads); None reads every file.
 
     Raises:
         DataFilesError: listing every problem found; nothing is returned then.
     """
     directory = default_data_dir() if data_dir is None else Path(data_dir)
-    return load_files([*bundled_files(), *import_files(directory)], today=today)
+    return load_files([*bundled_files(), *import_files(directory)], today=today, cache=cache)
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +107,15 @@ def load_bundled_catalogue() -> Catalogue:
     return load_files(bundled_files())
 
 
-def load_files(paths: Iterable[Path], *, today: date | None = None) -> Catalogue:
+def load_files(
+    paths: Iterable[Path], *, today: date | None = None, cache: FileCache | None = None
+) -> Catalogue:
     """Load exactly these files as one catalogue (what `validate PATH ...` checks).
 
     Files under the bundled data directory are named by their file name in
     messages (``meetings.yaml: ...``); other files by the path as given.
     """
-    loader = _Loader(today=today or date.today())
+    loader = _Loader(today=today or date.today(), cache=cache)
     for path in paths:
         loader.read_file(Path(path))
     return loader.finish()
@@ -126,10 +132,10 @@ def meeting_from_record(
     Raises:
         DataFilesError: every problem of this record.
     """
-    errors: list[DataFileError] = []
-    context = FileContext(file=file, errors=errors, default_source=default_source)
-    meeting = read_meeting(context, record, 0)
-    if errors or meeting is None:
+    default = None if default_source is None else SourceBlock.from_source(default_source)
+    context = FileContext(file=file, default_source=default)
+    meeting, errors = read_record(KINDS["meetings"], record, 0, context)
+    if errors:
         raise DataFilesError(errors)
     return meeting
 
@@ -202,11 +208,49 @@ class _Loaded:
     label: str
 
 
+class FileCache:
+    """What each file yielded (records and errors), kept while the file stays the same.
+
+    A running bot reloads its catalogue when one feed's import file changed;
+    with a cache only that file is parsed and checked again, the others are
+    taken as they were. A file counts as the same while its inode, size and
+    modification time are (an import replaces the file: a new inode). The
+    checks across files (ids, organisations, fit rules) are always made anew.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[Any, ...], list[DataFileError], dict[str, list]]] = {}
+
+    @staticmethod
+    def stamp(path: Path, today: date) -> tuple[Any, ...] | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns, today)
+
+    def get(
+        self, path: Path, stamp: tuple[Any, ...]
+    ) -> tuple[list[DataFileError], dict[str, list]] | None:
+        found = self._files.get(path)
+        return found[1:] if found is not None and found[0] == stamp else None
+
+    def put(
+        self,
+        path: Path,
+        stamp: tuple[Any, ...],
+        errors: list[DataFileError],
+        records: dict[str, list],
+    ) -> None:
+        self._files[path] = (stamp, errors, records)
+
+
 class _Loader:
     """Collects records and errors from any number of files; `finish` cross-checks."""
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, cache: FileCache | None = None) -> None:
         self.today = today
+        self.cache = cache
         self.errors: list[DataFileError] = []
         self.files: list[str] = []
         self.records: dict[str, list[_Loaded]] = {key: [] for key in KINDS}
@@ -219,6 +263,28 @@ class _Loader:
             return str(path)
 
     def read_file(self, path: Path) -> None:
+        stamp = FileCache.stamp(path, self.today) if self.cache is not None else None
+        if self.cache is None or stamp is None:
+            self.read_new_file(path)
+            return
+        hit = self.cache.get(path, stamp)
+        if hit is not None:
+            self.files.append(self.display_name(path))
+            self.errors.extend(hit[0])
+            for key, items in hit[1].items():
+                self.records[key].extend(items)
+            return
+        errors_before = len(self.errors)
+        records_before = {key: len(items) for key, items in self.records.items()}
+        self.read_new_file(path)
+        self.cache.put(
+            path,
+            stamp,
+            self.errors[errors_before:],
+            {key: items[records_before[key] :] for key, items in self.records.items()},
+        )
+
+    def read_new_file(self, path: Path) -> None:
         file = self.display_name(path)
         self.files.append(file)
         try:
@@ -245,7 +311,6 @@ class _Loader:
         self.read_data(file, data)
 
     def read_data(self, file: str, data: Mapping[str, Any]) -> None:
-        context = FileContext(file=file, errors=self.errors, today=self.today)
         kinds = [key for key in data if key in KINDS]
         for key in data:
             if key not in KINDS and key not in ("source", "sources"):
@@ -269,29 +334,17 @@ class _Loader:
                 )
             )
             return
-        named: dict[str, Source] = {}
-        raw_named = data.get("sources")
-        if raw_named is not None and not isinstance(raw_named, Mapping):
-            self.errors.append(
-                DataFileError(
-                    file,
-                    None,
-                    "sources",
-                    "is not a block (expected name: {name, verified_on, ...} lines)",
-                )
-            )
-        for name, raw in (raw_named or {}).items() if isinstance(raw_named, Mapping) else ():
-            source = read_source_block(context, raw, f"source '{name}'", "source")
-            if isinstance(source, Source):
-                named[str(name)] = source
-        context.named_sources = named
+        context = FileContext(file=file, today=self.today)
+        context.named_sources = self.named_sources(file, data.get("sources"), context)
         if data.get("source") is not None:
-            source = read_source_block(context, data["source"], "file source", "file source")
+            source, errors = read_source(data["source"], "file source", context)
+            self.errors.extend(errors)
             # When it is wrong, records would each repeat "missing source"; the one error is enough.
-            placeholder = Source(name="?", verified_on=date.min)
-            context.default_source = source if isinstance(source, Source) else placeholder
+            context.default_source = source or SourceBlock.from_source(
+                Source(name="?", verified_on=date.min)
+            )
         key = kinds[0]
-        label, read = KINDS[key]
+        kind = KINDS[key]
         items = data[key]
         if not isinstance(items, list):
             self.errors.append(
@@ -300,17 +353,39 @@ class _Loader:
                     None,
                     key,
                     f"{show(items)} is not a list "
-                    f"(expected a list of {label} records, each starting with '- ')",
+                    f"(expected a list of {kind.label} records, each starting with '- ')",
                 )
             )
             return
         for index, raw in enumerate(items):
-            loaded = read(context, raw, index)
+            loaded, errors = read_record(kind, raw, index, context)
+            self.errors.extend(errors)
             if loaded is not None:
                 rid = getattr(loaded, "id", None)
-                self.records[key].append(
-                    _Loaded(loaded, file, f"{label} '{rid}'" if rid else f"{label} #{index + 1}")
+                label = f"{kind.label} '{rid}'" if rid else f"{kind.label} #{index + 1}"
+                self.records[key].append(_Loaded(loaded, file, label))
+
+    def named_sources(self, file: str, raw: Any, context: FileContext) -> dict[str, SourceBlock]:
+        """A file's `sources:` table, that records name (``source: echo-2009``)."""
+        if raw is None:
+            return {}
+        if not isinstance(raw, Mapping):
+            self.errors.append(
+                DataFileError(
+                    file,
+                    None,
+                    "sources",
+                    "is not a block (expected name: {name, verified_on, ...} lines)",
                 )
+            )
+            return {}
+        named: dict[str, SourceBlock] = {}
+        for name, block in raw.items():
+            source, errors = read_source(block, f"source '{name}'", context)
+            self.errors.extend(errors)
+            if source is not None:
+                named[str(name)] = source
+        return named
 
     def finish(self) -> Catalogue:
         organisations = self.unique("organisations")

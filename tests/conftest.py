@@ -130,6 +130,8 @@ class BotHarness:
     runner: Any = None
     reminders: Any = None
     trigger: Any = None
+    feeds: Any = None
+    health: Any = None
     deps: Any = None
     app: Any = None
     starts: int = 0
@@ -193,11 +195,13 @@ class BotHarness:
             read_timeout_s=self.read_timeout_s,
             connect_timeout_s=self.read_timeout_s,
         )
-        self.core, self.deps, self.app, self.trigger = (
+        self.core, self.deps, self.app, self.trigger, self.feeds, self.health = (
             built.core,
             built.deps,
             built.application,
             built.trigger,
+            built.feeds,
+            built.health,
         )
         self.storage, self.runner, self.reminders = (
             built.core.storage,
@@ -235,6 +239,8 @@ class BotHarness:
                 async with asyncio.timeout(STOP_TIMEOUT_S):
                     await running.__aexit__(None, None, None)
         finally:
+            if self.feeds is not None:
+                self.feeds.close()  # the catalogue builder's worker process, if started
             if self.storage is not None:
                 storage, self.storage = self.storage, None
                 await storage.close()

@@ -83,3 +83,41 @@ def test_a_library_record_keeps_its_words_but_not_a_raw_update(stream):
     # Our own records keep their arguments (they are written to name no one).
     logging.getLogger("bot.test").warning("skipped update %d: %s", 5, "KeyError")
     assert "skipped update 5: KeyError" in stream.getvalue()
+
+
+def test_json_lines_carry_the_same_redaction():
+    import json
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    setup_logging("INFO", TOKEN, stream, log_format="json")
+    try:
+        log = logging.getLogger("bot.test")
+        log.info("POST /bot%s/sendMessage chat_id=%d", TOKEN, CHAT_ID)
+        try:
+            raise RuntimeError(f"bad request for chat {CHAT_ID}")
+        except RuntimeError:
+            log.exception("send failed")
+    finally:
+        for handler in list(root.handlers):
+            if getattr(handler, "zelfhulpwijzer", False):
+                root.removeHandler(handler)
+        root.handlers[:], root.level = saved[0], saved[1]
+    lines = stream.getvalue().splitlines()
+    first, second = (json.loads(line) for line in lines)  # exactly one object per line
+    assert set(first) == {"time", "level", "logger", "message"}
+    assert first["message"] == "POST /bot[token]/sendMessage chat_id=[number]"
+    assert (first["level"], first["logger"]) == ("INFO", "bot.test")
+    assert first["time"].endswith("+00:00")
+    assert second["message"] == "send failed" and "RuntimeError" in second["exception"]
+    assert TOKEN not in stream.getvalue() and str(CHAT_ID) not in stream.getvalue()
+
+
+def test_log_format_is_read_from_the_environment():
+    from bot.config import Config, ConfigError
+
+    assert Config.from_env({"LOG_FORMAT": "JSON"}).log_format == "json"
+    assert Config.from_env({}).log_format == "text"
+    with pytest.raises(ConfigError, match="LOG_FORMAT"):
+        Config.from_env({"LOG_FORMAT": "xml"})

@@ -17,6 +17,7 @@ of those values.
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 
@@ -63,12 +64,17 @@ def rendered(record: logging.LogRecord) -> str:
     return text + "\n" + (record.stack_info or "")
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 async def test_a_whole_conversation_with_faults_logs_nothing_personal(
-    make_bot, every_record: list[logging.LogRecord], monkeypatch: pytest.MonkeyPatch
+    make_bot,
+    every_record: list[logging.LogRecord],
+    monkeypatch: pytest.MonkeyPatch,
+    log_format: str,
 ) -> None:
     bot = await make_bot()
     output = io.StringIO()
-    setup_logging("DEBUG", bot.api.token, stream=output)  # as `python -m bot` with LOG_LEVEL=DEBUG
+    # as `python -m bot` with LOG_LEVEL=DEBUG and LOG_FORMAT=text or json
+    setup_logging("DEBUG", bot.api.token, stream=output, log_format=log_format)
     real_advance = turns_module.advance
 
     def advance(state, event, ctx):  # a bug that quotes what the person typed
@@ -101,6 +107,8 @@ async def test_a_whole_conversation_with_faults_logs_nothing_personal(
     levels = {record.levelname for record in every_record}
     assert {"INFO", "WARNING", "ERROR"} <= levels, levels  # the faults were logged…
     assert output.getvalue()  # …and written out
+    if log_format == "json":  # one JSON object per line, every line
+        assert all(json.loads(line)["level"] for line in output.getvalue().splitlines())
     secrets = [
         api.token,
         api.token.split(":")[1],

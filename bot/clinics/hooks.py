@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.clinics.counters import count_once, iso_week
 from bot.clinics.stats import format_table, read_stats
 from bot.storage import Storage, StorageError
 from bot.telegram_adapter import CommandHook
 from bot.turns import EffectHandler, TurnScope
+from catalogue.feeds import feeds_path, status_report
 from dialogs.effects import CountMetric
 from dialogs.screen import Screen
 
@@ -40,18 +42,25 @@ def counting_handler(storage: Storage) -> EffectHandler[CountMetric]:
     return handle
 
 
-async def stats_reply(storage: Storage, now: datetime, clinic_id: str | None = None) -> str:
-    """The text an administrator's ``/stats [clinic]`` answers: the last `STATS_WEEKS` weeks."""
+async def stats_reply(
+    storage: Storage, now: datetime, clinic_id: str | None = None, data_dir: Path | None = None
+) -> str:
+    """The text an administrator's ``/stats [clinic]`` answers: the clinic counts of the
+    last `STATS_WEEKS` weeks, then how the feeds in ``<data_dir>/feeds.yaml`` are doing."""
     since_week = iso_week(now - timedelta(weeks=STATS_WEEKS - 1))
     rows = await read_stats(storage, since_week=since_week, clinic_id=clinic_id)
     text = f"Clinic counts per week since {since_week} (1-4 shown as <5)\n{format_table(rows)}"
+    if data_dir is not None and feeds_path(data_dir).exists():
+        text = f"{text}\n\nFeeds\n{status_report(data_dir, now)}"
     if len(text) > TELEGRAM_TEXT_LIMIT - 100:
         cut = text[: TELEGRAM_TEXT_LIMIT - 100].rsplit("\n", 1)[0]
         text = f"{cut}\n… (more: python -m bot clinic stats)"
     return text
 
 
-def stats_command(storage: Storage, admin_chat_ids: Collection[int]) -> CommandHook:
+def stats_command(
+    storage: Storage, admin_chat_ids: Collection[int], data_dir: Path | None = None
+) -> CommandHook:
     """``/stats [clinic]`` for the administrators in `ADMIN_CHAT_IDS`; None for anyone else.
 
     None hands the command to the dialogue, which answers it exactly as any
@@ -64,6 +73,6 @@ def stats_command(storage: Storage, admin_chat_ids: Collection[int]) -> CommandH
         if chat_id not in admins:
             return None
         clinic_id = argument.split()[0] if argument.split() else None
-        return [Screen(text=await stats_reply(storage, now, clinic_id))]
+        return [Screen(text=await stats_reply(storage, now, clinic_id, data_dir))]
 
     return answer

@@ -14,10 +14,11 @@ flight at a crash may arrive twice. A reminder twice is a small nuisance; a remi
 the difference between walking into a first meeting or not. The mark is taken right before the
 HTTP call (not when a job fires), so a burst of due reminders never has more than one in flight.
 
-**Catalogue changes** are checked at start-up (the catalogue is loaded at start) and again
-before each send: a moved meeting moves its reminders; a cancelled date tells the person and
-(weekly) carries on with the next; a retired, ended or vanished meeting tells the person, stops
-the reminder and offers other groups of the same organisation.
+**Catalogue changes** are checked at start-up, after every swap of a refreshed catalogue
+(`follow_catalogue`), and again before each send: a moved meeting moves its reminders; a
+cancelled date tells the person and (weekly) carries on with the next; a retired, ended or
+vanished meeting tells the person, stops the reminder and offers other groups of the same
+organisation.
 
 **Telegram's answers** (as `Sender`'s exceptions): 403 (blocked) forgets everything of that
 person; 429 is retried by the rate limiter and, if it persists, the row waits `retry_after`
@@ -34,6 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.metrics import Metrics
 from bot.reminders.planning import Status, next_occurrence, occurrence_status, plan_occurrence
 from bot.reminders.schedule import Kind, Verdict, checkin_verdict, decide
 from bot.reminders.sending import Blocked, RetryLater, Sender, SendFailed, Undeliverable
@@ -86,8 +88,15 @@ class StartReport:
 class ReminderService:
     """Reminders for one storage and one catalogue, sent through one `Sender`."""
 
-    def __init__(self, storage: Storage, holder: CatalogueHolder, sender: Sender) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        holder: CatalogueHolder,
+        sender: Sender,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.storage = storage
+        self.metrics = metrics or Metrics()
         self.store = ReminderStore(storage)
         self.holder = holder
         self.sender = sender
@@ -203,11 +212,8 @@ class ReminderService:
         """Recover rows in flight at a crash, then check every open occurrence against the
         catalogue (distinct pairs only: cheap even with 100,000 open rows)."""
         recovered = await self.store.recover_in_flight()
-        tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
-        for meeting_id, occurrence_at in await self.store.open_occurrences():
-            status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
-            if status != Status.VALID:
-                tally[status] += await self._follow_catalogue(meeting_id, occurrence_at, now)
+        self.metrics.reminders.labels("resent").inc(recovered)
+        tally = await self._follow_all(now)
         report = StartReport(
             await self.store.count_open(),
             recovered,
@@ -225,6 +231,25 @@ class ReminderService:
             report.stopped,
         )
         return report
+
+    async def follow_catalogue(self, now: datetime) -> None:
+        """After a new catalogue was swapped in: move, cancel or stop what it changed."""
+        tally = await self._follow_all(now)
+        log.info(
+            "reminders follow the new catalogue: moved %d, cancelled %d, stopped %d",
+            tally[Status.MOVED],
+            tally[Status.CANCELLED],
+            tally[Status.STOPPED],
+        )
+
+    async def _follow_all(self, now: datetime) -> dict[Status, int]:
+        """Check every open occurrence against the catalogue; reminders hit, per status."""
+        tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
+        for meeting_id, occurrence_at in await self.store.open_occurrences():
+            status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
+            if status != Status.VALID:
+                tally[status] += await self._follow_catalogue(meeting_id, occurrence_at, now)
+        return tally
 
     async def _follow_catalogue(
         self, meeting_id: str, occurrence_at: datetime, now: datetime
@@ -305,6 +330,7 @@ class ReminderService:
             return 0
         if decision.verdict is Verdict.DROP:
             await self.store.finish(row.id, RowState.DROPPED, now, count=f"{row.kind}_dropped")
+            self.metrics.count_reminder("dropped")
             return await self._ended(row, now)
         if row.kind is Kind.CHECKIN and (
             checkin_verdict(await self.store.checkin_state(row.user_key), now, zone) is Verdict.DROP
@@ -314,17 +340,20 @@ class ReminderService:
         chat_id = await self.storage.chat_id(row.user_key)
         if chat_id is None:  # forgotten meanwhile
             await self.store.finish(row.id, RowState.DROPPED, now)
+            self.metrics.count_reminder("dropped")
             return 0
         language = await self.store.language(row.user_key) or DEFAULT_LANGUAGE
         screen = self._render(row, meeting, occurrence_at, language, now)
         if screen is None:
             await self.store.finish(row.id, RowState.DROPPED, now)
+            self.metrics.count_reminder("dropped")
             return 0
         if not await self.store.claim(row.id):  # marked *before* the send
             return 0
         try:
             await self.sender.send(chat_id, screen)
         except Blocked:
+            self.metrics.count_reminder("dropped")
             await self.store.count("blocked_forgotten")
             await self.storage.forget_user(row.user_key)
             return 0
@@ -333,12 +362,14 @@ class ReminderService:
             return 0
         except Undeliverable:
             await self.store.finish(row.id, RowState.DROPPED, now, count="undeliverable")
+            self.metrics.count_reminder("dropped")
             return await self._ended(row, now)
         except SendFailed:
             backoff = min(timedelta(seconds=30 * 2 ** min(row.attempts, 10)), MAX_BACKOFF)
             await self._retry_at(row, now + backoff)
             return 0
         await self.store.mark_sent(row, now)  # marked *after* the send
+        self.metrics.count_reminder("sent")
         await self._ended(row, now)
         return 1
 

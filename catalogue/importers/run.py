@@ -107,8 +107,13 @@ def import_feed(
     source_url: str | None = None,
     dry_run: bool = False,
     locator: Locator | None = None,
+    refuse_shrink: bool = False,
 ) -> ImportReport:
     """Import one feed file into ``<data_dir>/imports/``.
+
+    With `refuse_shrink` (subscribed feeds, fetched unattended), a feed that
+    yields fewer than half the meetings of the earlier import is refused: a
+    server that answers with a truncated list must not retire the rest.
 
     Raises:
         FeedImportError: the feed cannot be read, the organisation is unknown,
@@ -148,6 +153,11 @@ def import_feed(
         raise FeedImportError(
             f"{feed_path}: no meeting could be imported; refusing to retire all "
             f"{len(active_before)} meetings of {target.name} (is this the right feed?)"
+        )
+    if refuse_shrink and len(meetings) * 2 < len(active_before):
+        raise FeedImportError(
+            f"{feed_path}: suspiciously small: {len(meetings)} meetings where the last good "
+            f"copy had {len(active_before)} (fewer than half); the last good copy is kept"
         )
     result = merge(earlier.records, meetings, today)
     written = False
