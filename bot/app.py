@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
-from telegram.ext import AIORateLimiter, Application, JobQueue
+from telegram.ext import Application, JobQueue
 
 from bot.clinics.hooks import counting_handler, stats_command
 from bot.config import Config
@@ -38,6 +38,7 @@ from bot.reminders.sending import Sender
 from bot.secrets import Secrets, load_secrets
 from bot.storage import Storage
 from bot.telegram_adapter import TelegramDeps, build_application, build_bot
+from bot.telegram_limits import RetryingRateLimiter
 from bot.telegram_render import ChatViews
 from bot.telegram_request import ApiWatch
 from bot.terminal import Printer, Terminal, stdin_lines
@@ -136,7 +137,7 @@ async def build_telegram(
     clock: Clock | None = None,
     secrets: Secrets | None = None,
     loaded: LoadedCatalogue | None = None,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: RetryingRateLimiter | None = None,
     read_timeout_s: float = 10.0,
     connect_timeout_s: float = 10.0,
 ) -> TelegramBot:

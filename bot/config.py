@@ -11,6 +11,8 @@ TELEGRAM_BOT_TOKEN (unset)            Bot token from @BotFather. Unset: ``python
                                       the conversation in the terminal instead.
 TELEGRAM_API_BASE_URL                 Root URL of the Bot API server; set it for a self-hosted
   (https://api.telegram.org)          ``telegram-bot-api`` (e.g. ``http://127.0.0.1:8081``).
+                                      Production takes ``http://`` only to this machine
+                                      (the token and every message would cross in clear).
 WEBHOOK_URL (unset)                   Public https URL Telegram posts updates to; unset: polling.
 WEBHOOK_SECRET (required w/ webhook)  Token Telegram sends in ``X-Telegram-Bot-Api-Secret-Token``;
                                       1-256 characters of ``A-Z a-z 0-9 _ -``.
@@ -48,6 +50,7 @@ each name in `SECRET_FILE_VARIABLES`; `with_secret_files` reads them.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -55,6 +58,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 __all__ = ["SECRET_FILE_VARIABLES", "Config", "ConfigError", "Environment", "with_secret_files"]
 
@@ -165,6 +169,11 @@ class Config:
         base_url = base_url.removesuffix("/bot")
         if not base_url.startswith(("http://", "https://")):
             problems.append("TELEGRAM_API_BASE_URL: expected an http:// or https:// URL")
+        elif environment is Environment.PRODUCTION and not _is_safe_api_url(base_url):
+            problems.append(
+                "TELEGRAM_API_BASE_URL: production needs https:// for a Bot API server on "
+                "another machine (http:// only to localhost)"
+            )
 
         webhook_url = env.get("WEBHOOK_URL")
         webhook_secret = env.get("WEBHOOK_SECRET")
@@ -258,6 +267,24 @@ def with_secret_files(environ: Mapping[str, str]) -> dict[str, str]:
     if problems:
         raise ConfigError(problems)
     return env
+
+
+def _is_safe_api_url(url: str) -> bool:
+    """https anywhere, or http to this machine (a self-hosted server beside the bot).
+
+    >>> _is_safe_api_url("http://127.0.0.1:8081"), _is_safe_api_url("http://bot-api:8081")
+    (True, False)
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = parts.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _int(

@@ -5,9 +5,15 @@ types, never chat ids, names or texts. This module adds two more:
 
 - Chatty libraries are set to WARNING: `httpx` logs every request URL at
   INFO, and a Bot API URL contains the token (``/bot<token>/sendMessage``).
-- `RedactingFilter`, attached to every handler, rewrites each record's
-  final message: the bot token becomes ``[token]`` and any run of seven or
-  more digits (a chat or user id; phone numbers too) becomes ``[number]``.
+- `RedactingFilter`, attached to the root logger and its handler (a filter
+  on a logger alone never sees records that propagate from libraries'
+  loggers), rewrites each record's final message: the bot token becomes
+  ``[token]`` and any run of seven or more digits (a chat or user id; phone
+  numbers too) becomes ``[number]``. A library's record keeps its own words
+  but none of its arguments except numbers, and of an exception only the type
+  and code location: that is where a raw update ends up (python-telegram-bot
+  logs a batch it cannot parse with ``%r``, other people's texts and first
+  names included), and an exception's message can quote one.
 
 ``LOG_FORMAT=json`` changes only the shape of a line (`JsonFormatter`: one JSON object
 per line, for log collectors); the filter runs before either formatter, so both carry
@@ -20,8 +26,10 @@ import json
 import logging
 import re
 import sys
+import traceback
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["QUIET_LOGGERS", "JsonFormatter", "RedactingFilter", "setup_logging"]
 
@@ -29,6 +37,10 @@ QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "a
 _LONG_DIGITS = re.compile(r"(?<![\d.])-?\d{7,}(?![\d.])")
 _TOKEN_SHAPE = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+OWN_LOGGERS = ("bot", "catalogue", "dialogs", "locales", "__main__")
+"""Loggers whose records are written to name no one (step names, types, counts): their
+arguments are kept. Every other logger is a library's."""
+WITHHELD = "[withheld]"
 
 
 class RedactingFilter(logging.Filter):
@@ -51,12 +63,17 @@ class RedactingFilter(logging.Filter):
         return _LONG_DIGITS.sub("[number]", text)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        own = record.name.split(".", 1)[0] in OWN_LOGGERS
+        if not own and record.args:
+            record.args = _numbers_only(record.args)
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the record
             message = f"{record.msg!r} (unformattable arguments)"
         record.msg, record.args = self.redact(message), None
-        if record.exc_info and not record.exc_text:
+        if record.exc_info and not own:  # also when another handler rendered it first
+            record.exc_text = _type_and_place(record.exc_info)
+        elif record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
@@ -88,6 +105,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+def _numbers_only(args: Any) -> Any:
+    """A library record's arguments with everything but numbers withheld."""
+
+    def keep(value: object) -> object:
+        return value if isinstance(value, int | float) or value is None else WITHHELD
+
+    if isinstance(args, Mapping):
+        return {name: keep(value) for name, value in args.items()}
+    return tuple(keep(value) for value in args)
+
+
+def _type_and_place(exc_info: Any) -> str:
+    """An exception as its traceback's code locations and its type, without its message."""
+    kind, _error, tb = exc_info
+    frames = "".join(traceback.format_tb(tb)) if tb else ""
+    name = kind.__name__ if kind else "Exception"
+    return f"Traceback (most recent call last):\n{frames}{name} ({WITHHELD})"
+
+
 def setup_logging(
     level: str = "INFO",
     token: str | None = None,
@@ -99,10 +135,14 @@ def setup_logging(
     for handler in list(root.handlers):
         if getattr(handler, "zelfhulpwijzer", False):
             root.removeHandler(handler)
+    for old in [f for f in root.filters if isinstance(f, RedactingFilter)]:
+        root.removeFilter(old)
+    redacting = RedactingFilter(token)
+    root.addFilter(redacting)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.zelfhulpwijzer = True  # type: ignore[attr-defined]
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(FORMAT))
-    handler.addFilter(RedactingFilter(token))
+    handler.addFilter(redacting)
     root.addHandler(handler)
     root.setLevel(level)
     for name in QUIET_LOGGERS:

@@ -10,14 +10,19 @@ with what):
     ``state_enc``    the conversation state JSON, AES-GCM sealed (it names a problem).
     ``updated_at``   last activity, UTC text (`to_db_time`): what the idle purge reads.
 
+Every stored time is rounded to the minute (`to_db_time`): nothing needs more, and a
+microsecond stamp would let a stolen file be matched against Telegram's own logs. Every
+sealed value is padded to a fixed bucket (`SEALED_BUCKETS`), so its length tells nothing.
+
 Rules of this module:
 
 - Nothing outside it sees SQL errors: `sqlite3`/`aiosqlite` errors (and values
   that fail to decrypt) become `StorageError` here, at the edge.
 - It never reads the clock: every timestamp comes in as an aware `now`.
 - The schema is versioned with ``PRAGMA user_version``; `MIGRATIONS` is an
-  append-only list of SQL scripts. Script *i* (0-based) brings the file to
-  version *i + 1*, in one transaction.
+  append-only list of SQL scripts (or, where stored values must be sealed with
+  the key, an async function of the connection and the `Secrets`). Migration
+  *i* (0-based) brings the file to version *i + 1*, in one transaction.
 - Every table holding a user's data is keyed by ``user_key`` and listed in
   `USER_TABLES`, so that `forget_user` and `purge_idle` cannot miss one.
 
@@ -33,10 +38,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
@@ -46,6 +51,7 @@ from bot.secrets import Secrets, UnsealError
 __all__ = [
     "KEEP_IDLE_USER_IF",
     "MIGRATIONS",
+    "SEALED_BUCKETS",
     "USER_TABLES",
     "Conversation",
     "Storage",
@@ -62,8 +68,155 @@ class StorageError(Exception):
     """The database could not do what was asked (locked, corrupt, full, closed, wrong key…)."""
 
 
+SEALED_BUCKETS = {"users.chat_id": 32, "users.state": 1024, "meeting": 128, "clinic": 128}
+"""The padded plaintext size of each kind of sealed value (longer values take the next power
+of two): every chat id seals to one length, and a state to one length whatever it holds."""
+
+Migration = str | Callable[[aiosqlite.Connection, Secrets], Awaitable[None]]
+"""An SQL script, or a function run inside the migration's transaction (it may seal values)."""
+
+
+async def _seal_reminder_ids(db: aiosqlite.Connection, secrets: Secrets) -> None:
+    """Migration 5: meeting and clinic ids in ``reminders`` and ``outbox`` are sealed.
+
+    In plain text ``coke-van-jou-amsterdam-open-dag`` next to a user key said which drug,
+    which town and which day. Each is now sealed (``meeting_enc``, ``clinic_enc``) and,
+    where a query looks a meeting up, replaced by its keyed hash (``meeting_key``). Outbox
+    rows become unique per (reminder, kind, occurrence, offset), so planning the same
+    message twice is a no-op. The two tables are rebuilt (SQLite cannot drop a column that
+    a UNIQUE constraint names); `_migrate` runs this with foreign keys off.
+    """
+    # One statement at a time: `executescript` would commit the migration's transaction.
+    for statement in (
+        """
+        CREATE TABLE reminders_new (
+            id          INTEGER PRIMARY KEY,
+            user_key    TEXT NOT NULL,
+            meeting_key TEXT NOT NULL,
+            meeting_enc BLOB NOT NULL,
+            offsets     TEXT NOT NULL,
+            weekly      INTEGER NOT NULL,
+            clinic_enc  BLOB,
+            created_at  TEXT NOT NULL,
+            UNIQUE (user_key, meeting_key)
+        )
+        """,
+        """
+        CREATE TABLE outbox_new (
+            id             INTEGER PRIMARY KEY,
+            user_key       TEXT NOT NULL,
+            reminder_id    INTEGER REFERENCES reminders (id) ON DELETE CASCADE,
+            kind           TEXT NOT NULL,
+            meeting_key    TEXT,
+            meeting_enc    BLOB,
+            occurrence_at  TEXT,
+            offset_minutes INTEGER,
+            due_at         TEXT NOT NULL,
+            state          TEXT NOT NULL,
+            attempts       INTEGER NOT NULL DEFAULT 0,
+            detail         TEXT,
+            done_at        TEXT
+        )
+        """,
+    ):
+        await db.execute(statement)
+    async with db.execute(
+        "SELECT id, user_key, meeting_id, offsets, weekly, clinic_id, created_at FROM reminders"
+    ) as cursor:
+        for row in await cursor.fetchall():
+            user_key = row[1]
+            clinic = row[5]
+            await db.execute(
+                "INSERT INTO reminders_new VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row[0],
+                    user_key,
+                    meeting_key(secrets, row[2]),
+                    seal_meeting(secrets, row[2], "reminders", user_key),
+                    row[3],
+                    row[4],
+                    seal_clinic(secrets, clinic, user_key) if clinic else None,
+                    to_db_time(from_db_time(row[6])),
+                ),
+            )
+    async with db.execute(
+        "SELECT id, user_key, reminder_id, kind, meeting_id, occurrence_at, offset_minutes, "
+        "due_at, state, attempts, detail, done_at FROM outbox ORDER BY id"
+    ) as cursor:
+        for row in await cursor.fetchall():
+            user_key, meeting = row[1], row[4]
+            await db.execute(
+                "INSERT INTO outbox_new VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *row[:4],
+                    meeting_key(secrets, meeting) if meeting else None,
+                    seal_meeting(secrets, meeting, "outbox", user_key) if meeting else None,
+                    row[5],
+                    row[6],
+                    to_db_time(from_db_time(row[7]), round_up=True),
+                    row[8],
+                    row[9],
+                    row[10],
+                    to_db_time(from_db_time(row[11])) if row[11] else None,
+                ),
+            )
+    for statement in (
+        "DROP TABLE outbox",
+        "DROP TABLE reminders",
+        "ALTER TABLE reminders_new RENAME TO reminders",
+        "ALTER TABLE outbox_new RENAME TO outbox",
+        "CREATE INDEX reminders_meeting ON reminders (meeting_key)",
+        "CREATE INDEX outbox_due ON outbox (state, due_at)",
+        "CREATE INDEX outbox_user ON outbox (user_key)",
+        "CREATE INDEX outbox_reminder ON outbox (reminder_id)",
+        "CREATE INDEX outbox_meeting ON outbox (meeting_key, occurrence_at)",
+        """
+        DELETE FROM outbox WHERE reminder_id IS NOT NULL AND id NOT IN (
+            SELECT min(id) FROM outbox WHERE reminder_id IS NOT NULL
+            GROUP BY reminder_id, kind, occurrence_at, coalesce(offset_minutes, -1)
+        )
+        """,
+        """
+        CREATE UNIQUE INDEX outbox_planned ON outbox
+            (reminder_id, kind, occurrence_at, coalesce(offset_minutes, -1))
+            WHERE reminder_id IS NOT NULL
+        """,
+        "UPDATE users SET updated_at = substr(updated_at, 1, 16) || ':00.000000Z'",
+        "UPDATE checkins SET last_sent_at = substr(last_sent_at, 1, 16) || ':00.000000Z' "
+        "WHERE last_sent_at IS NOT NULL",
+    ):
+        await db.execute(statement)
+
+
+def meeting_key(secrets: Secrets, meeting_id: str) -> str:
+    """The keyed hash that stands for a meeting id where a query must find it."""
+    return secrets.lookup_key("meeting", meeting_id)
+
+
+def seal_meeting(secrets: Secrets, meeting_id: str, table: str, user_key: str) -> bytes:
+    """A meeting id sealed for one row of `table` (``reminders`` or ``outbox``)."""
+    return secrets.seal(
+        meeting_id.encode(), _context(f"{table}.meeting", user_key), SEALED_BUCKETS["meeting"]
+    )
+
+
+def unseal_meeting(secrets: Secrets, blob: bytes, table: str, user_key: str) -> str:
+    return secrets.unseal(blob, _context(f"{table}.meeting", user_key)).decode()
+
+
+def seal_clinic(secrets: Secrets, clinic_id: str, user_key: str) -> bytes:
+    """The clinic a reminder's conversation came through, sealed (it hints at a treatment)."""
+    return secrets.seal(
+        clinic_id.encode(), _context("reminders.clinic", user_key), SEALED_BUCKETS["clinic"]
+    )
+
+
+def unseal_clinic(secrets: Secrets, blob: bytes, user_key: str) -> str:
+    return secrets.unseal(blob, _context("reminders.clinic", user_key)).decode()
+
+
 # Append only: never edit a script that has shipped; add a new one instead.
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[Migration] = [
     # 1: conversations (bot-core)
     """
     CREATE TABLE users (
@@ -128,11 +281,22 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (clinic_id, iso_week, metric)
     ) WITHOUT ROWID;
     """,
+    # 5: meeting and clinic ids sealed, outbox rows unique, at most a few open rows per user.
+    _seal_reminder_ids,
+    # 6: who has been counted for a clinic this week (see bot/clinics/counters.py): a keyed
+    # hash per person and count, so that one person repeating a step counts once.
+    """
+    CREATE TABLE counted (
+        user_key TEXT NOT NULL,
+        mark     TEXT NOT NULL,
+        PRIMARY KEY (user_key, mark)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 # Tables with a ``user_key`` column holding one user's data. `forget_user` and
 # `purge_idle` delete from each, in this order: list child tables before ``users``.
-USER_TABLES: list[str] = ["outbox", "reminders", "checkins", "users"]
+USER_TABLES: list[str] = ["outbox", "reminders", "checkins", "counted", "users"]
 
 # SQL conditions on ``users.user_key`` that keep an idle user from being purged,
 # e.g. "EXISTS (SELECT 1 FROM reminders r WHERE r.user_key = users.user_key)".
@@ -141,17 +305,26 @@ KEEP_IDLE_USER_IF: list[str] = [
 ]
 
 _DB_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_MINUTE = timedelta(minutes=1)
 
 
-def to_db_time(at: datetime) -> str:
+def to_db_time(at: datetime, *, round_up: bool = False) -> str:
     """An aware datetime as fixed-width UTC text, so SQL compares it in time order.
 
-    >>> to_db_time(datetime(2026, 11, 24, 19, 30, tzinfo=UTC))
+    Rounded down to the minute; `round_up` for a due time (a retry Telegram asked to wait
+    for must not come early).
+
+    >>> to_db_time(datetime(2026, 11, 24, 19, 30, 12, 345, tzinfo=UTC))
     '2026-11-24T19:30:00.000000Z'
+    >>> to_db_time(datetime(2026, 11, 24, 19, 30, 12, tzinfo=UTC), round_up=True)
+    '2026-11-24T19:31:00.000000Z'
     """
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("storage takes aware datetimes only")
-    return at.astimezone(UTC).strftime(_DB_TIME_FORMAT)
+    minute = at.astimezone(UTC).replace(second=0, microsecond=0)
+    if round_up and minute < at:
+        minute += _MINUTE
+    return minute.strftime(_DB_TIME_FORMAT)
 
 
 def from_db_time(text: str) -> datetime:
@@ -214,7 +387,7 @@ class Storage:
                 # free pages; not every SQLite build has this on by default.
                 await db.execute("PRAGMA secure_delete = ON")
                 await db.execute("PRAGMA busy_timeout = 5000")
-                await _migrate(db)
+                await _migrate(db, secrets)
             except BaseException:
                 await db.close()
                 raise
@@ -296,8 +469,14 @@ class Storage:
         now: datetime,
     ) -> None:
         """Store the state (sealed) and chat id (sealed); a None language keeps a stored one."""
-        chat_id_enc = self.secrets.seal(str(chat_id).encode(), _context("users.chat_id", user_key))
-        state_enc = self.secrets.seal(state_json.encode(), _context("users.state", user_key))
+        chat_id_enc = self.secrets.seal(
+            str(chat_id).encode(),
+            _context("users.chat_id", user_key),
+            SEALED_BUCKETS["users.chat_id"],
+        )
+        state_enc = self.secrets.seal(
+            state_json.encode(), _context("users.state", user_key), SEALED_BUCKETS["users.state"]
+        )
         # One statement: atomic on its own, and one trip to the database thread.
         async with self.read() as db:
             await db.execute(
@@ -367,8 +546,12 @@ def _context(column: str, user_key: str) -> str:
     return f"{column}|{user_key}"
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
-    """Bring the file to ``len(MIGRATIONS)``, one transaction per script."""
+async def _migrate(db: aiosqlite.Connection, secrets: Secrets) -> None:
+    """Bring the file to ``len(MIGRATIONS)``, one transaction per migration.
+
+    Foreign keys are off meanwhile (a migration may rebuild a table others refer to, as
+    SQLite's ALTER TABLE recipe asks) and checked before each commit.
+    """
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     version = int(row[0]) if row else 0
@@ -377,12 +560,25 @@ async def _migrate(db: aiosqlite.Connection) -> None:
             f"database schema version {version} is newer than this code ({len(MIGRATIONS)}); "
             "refusing to run an older bot on it"
         )
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    if version == len(MIGRATIONS):
+        return
+    await db.execute("PRAGMA foreign_keys = OFF")
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
         try:
-            await db.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except sqlite3.Error:
+            if isinstance(migration, str):
+                await db.executescript(
+                    f"BEGIN IMMEDIATE;\n{migration}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+                continue
+            await db.execute("BEGIN IMMEDIATE")
+            await migration(db, secrets)
+            async with db.execute("PRAGMA foreign_key_check") as cursor:
+                if await cursor.fetchone() is not None:
+                    raise StorageError(f"migration {number} broke a foreign key")
+            await db.execute(f"PRAGMA user_version = {number}")
+            await db.execute("COMMIT")
+        except BaseException:
             if db.in_transaction:
                 await db.execute("ROLLBACK")
             raise
+    await db.execute("PRAGMA foreign_keys = ON")

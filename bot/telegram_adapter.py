@@ -22,11 +22,13 @@ Entry points:
 Privacy: nothing here logs chat ids, user ids, names, texts or the token;
 errors are logged as type and code location only. The ``httpx`` logger is
 kept at WARNING because it would log request URLs, which hold the token.
-Only private chats are served; in groups and channels the bot stays silent.
+Only private chats are served; groups and channels the bot leaves
+(`bot.telegram_groups`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -37,11 +39,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, CallbackQuery, LinkPreviewOptions, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -58,9 +59,11 @@ from bot.config import Config
 from bot.flood import SLOW_DOWN, Admission, FloodGate
 from bot.metrics import Metrics
 from bot.telegram_events import to_event
+from bot.telegram_groups import leave_group
 from bot.telegram_limits import RetryingRateLimiter
-from bot.telegram_render import ChatViews, send_screens
+from bot.telegram_render import ChatViews, note_keyboard_use, send_screens
 from bot.telegram_request import ApiWatch, MeteredRequest
+from bot.telegram_updates import TolerantBot, use_tolerant_webhook
 from dialogs.events import ButtonPressed, Command, Event
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE, N_, translations
@@ -84,7 +87,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _QUIET_LOGGERS = ("httpx", "httpcore", "telegram")
-ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
+ALLOWED_UPDATES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
 
 # The command menu, in the order shown. Names stay the same in every language
 # (the dialogue understands them); descriptions are translated per menu.
@@ -163,8 +171,7 @@ class _Handlers:
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A message, command or edited message in a private chat: one turn.
 
-        Groups and channels get no answer: nobody should talk about their
-        addiction where others read along.
+        Groups and channels get no turn: `leave_group` (run first) leaves them.
         """
         chat, user = update.effective_chat, update.effective_user
         event = to_event(update)
@@ -173,19 +180,25 @@ class _Handlers:
         await self.turn(context, chat.id, event, user.language_code if user else None, None)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A button press: answer it first (the spinner stops), then one turn."""
+        """A button press: its answer (the spinner stops) goes out beside the turn, not before.
+
+        Answering never blocks the tap's turn, and its errors are only logged: a press
+        too old to answer, or Telegram failing to take the answer, still gets its turn.
+        """
         query = update.callback_query
         if query is None:
             return
-        with contextlib.suppress(BadRequest):  # too old to answer: the turn still runs
-            await query.answer()
-        chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return
-        message = query.message
-        pressed = message.message_id if message is not None else None
-        language = query.from_user.language_code if query.from_user else None
-        await self.turn(context, chat.id, ButtonPressed(query.data or ""), language, pressed)
+        answering = asyncio.ensure_future(_answer(query))
+        try:
+            chat = update.effective_chat
+            if chat is None or chat.type != ChatType.PRIVATE:
+                return
+            message = query.message
+            pressed = message.message_id if message is not None else None
+            language = query.from_user.language_code if query.from_user else None
+            await self.turn(context, chat.id, ButtonPressed(query.data or ""), language, pressed)
+        finally:
+            await answering
 
     async def turn(
         self,
@@ -216,6 +229,7 @@ class _Handlers:
             if screens is None:
                 screens = await chat.handle(event, language_hint, now)
             view = self.deps.views.view(chat_id)
+            note_keyboard_use(view, event)
             try:
                 await send_screens(
                     context.bot, chat_id, screens, view, pressed_message_id=pressed_message_id
@@ -225,6 +239,13 @@ class _Handlers:
                 log.info("a user blocked the bot; their data is deleted")
                 self.deps.views.forget(chat_id)
                 await chat.forget()
+            except TelegramError as error:
+                # Not shown after every retry: the conversation stays where the person
+                # last saw it, so their next message answers the question they did see.
+                log.warning(
+                    "a screen could not be sent (%s); the turn is undone", type(error).__name__
+                )
+                await chat.undo(now)
 
     async def slow_down(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, language_hint: str | None
@@ -236,6 +257,14 @@ class _Handlers:
         text = translations(language).gettext(SLOW_DOWN)
         with contextlib.suppress(Forbidden):
             await context.bot.send_message(chat_id, text)
+
+
+async def _answer(query: CallbackQuery) -> None:
+    """Answer a button press; a failure (too old, Telegram unreachable) is logged by type."""
+    try:
+        await query.answer()
+    except TelegramError as error:
+        log.info("a button press was not answered: %s", type(error).__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,7 +314,7 @@ def build_bot(
     metrics: Metrics,
     watch: ApiWatch,
     *,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: RetryingRateLimiter | None = None,
     read_timeout_s: float = 10.0,
     connect_timeout_s: float = 10.0,
 ) -> ExtBot[Any]:
@@ -302,7 +331,7 @@ def build_bot(
         "write_timeout": read_timeout_s,
         "connect_timeout": connect_timeout_s,
     }
-    return ExtBot(
+    return TolerantBot(
         config.telegram_bot_token,
         base_url=config.bot_api_url,
         base_file_url=config.bot_api_file_url,
@@ -344,7 +373,8 @@ def build_application(
         .post_init(post_init)
         .build()
     )
-    application.add_handler(TypeHandler(Update, count_update), group=-1)
+    application.add_handler(TypeHandler(Update, leave_group), group=-1)
+    application.add_handler(TypeHandler(Update, count_update), group=-2)
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.ALL, handlers.on_message))
     application.add_error_handler(on_error)
@@ -380,6 +410,7 @@ async def running(
                 allowed_updates=list(ALLOWED_UPDATES),
             )
             _bound_webhook_bodies(updater)
+            use_tolerant_webhook(updater)
         else:
             await updater.start_polling(
                 poll_interval=0,

@@ -42,6 +42,7 @@ from telegram import (
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 
+from dialogs.events import Event, LocationShared, TextSent
 from dialogs.screen import AskLocation, Screen
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "ChatViews",
     "inline_markup",
     "location_keyboard",
+    "note_keyboard_use",
     "send_screens",
     "split_text",
 ]
@@ -78,6 +80,17 @@ class ChatView:
 
     menu_message_id: int | None = None
     keyboard_shown: bool = False
+    keyboard_other: str = ""  # the reply keyboard's text key, if it has one
+
+
+def note_keyboard_use(view: ChatView, event: Event) -> None:
+    """A one-time reply keyboard hides itself once used (the location shared through it, or
+    its other key tapped): then the next screen need not remove it, which would cost a
+    message of its own and its deletion."""
+    if isinstance(event, LocationShared) or (
+        isinstance(event, TextSent) and event.text == view.keyboard_other
+    ):
+        view.keyboard_shown = False
 
 
 MAX_VIEWS = 10_000
@@ -237,6 +250,7 @@ async def _send(bot: Bot, chat_id: int, screen: Screen, view: ChatView) -> Messa
         await bot.send_message(chat_id, text)
     message = await bot.send_message(chat_id, texts[-1], reply_markup=markup)
     view.keyboard_shown = screen.ask is not None
+    view.keyboard_other = screen.ask.other_label if screen.ask is not None else ""
     if inline is not None and screen.ask is None:
         view.menu_message_id = message.message_id
     return message

@@ -32,7 +32,7 @@ import logging
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar, assert_never
 
@@ -165,9 +165,10 @@ class TurnRunner:
         event: Event,
         language_hint: str | None,
         now: datetime,
-    ) -> list[Screen]:
+    ) -> tuple[list[Screen], Snapshot]:
+        """The turn's screens, and the conversation as it was before (to undo the turn)."""
         language = choose_language(None, language_hint)
-        previous: tuple[str, str | None] | None = None  # (state JSON, language) as loaded
+        previous: Snapshot = None
         stage, step = "loading", "?"
         try:
             conversation = await self.storage.load_conversation(user_key)
@@ -191,13 +192,13 @@ class TurnRunner:
                 stage = f"effect {type(effect).__name__}"
                 scope = await self._carry_out(effect, scope)
             self.metrics.count_turn("answered")
-            return list(turn.screens)
+            return list(turn.screens), previous
         except Exception as error:
             _log_failure(stage, step, error)
             self.metrics.count_turn("failed")
             if stage.startswith("effect") or stage == "saving":
                 await self._restore(user_key, chat_id, previous, now)
-            return [apology_screen(language)]
+            return [apology_screen(language)], previous
 
     async def _context(self, scope: TurnScope, language_hint: str | None) -> TurnContext:
         loaded = self.holder.current  # one catalogue for the whole turn, even if swapped now
@@ -239,11 +240,7 @@ class TurnRunner:
         return scope
 
     async def _restore(
-        self,
-        user_key: str,
-        chat_id: int,
-        previous: tuple[str, str | None] | None,
-        now: datetime,
+        self, user_key: str, chat_id: int, previous: Snapshot, now: datetime
     ) -> None:
         """Put back the state from before a failed turn (best effort; logged if it fails)."""
         try:
@@ -256,17 +253,32 @@ class TurnRunner:
             log.error("could not restore the previous state: %s", type(error).__name__)
 
 
-@dataclass(frozen=True, slots=True)
+Snapshot = tuple[str, str | None] | None
+"""A conversation as loaded before a turn: (state JSON, language), or None (nobody yet)."""
+
+
+@dataclass(slots=True)
 class ChatTurns:
     """One chat's turns while its lock is held (from `TurnRunner.chat`); never stored."""
 
     runner: TurnRunner
     user_key: str
     chat_id: int
+    _before: list[Snapshot] = field(default_factory=list)
 
     async def handle(self, event: Event, language_hint: str | None, now: datetime) -> list[Screen]:
         """Run one turn; never raises for a failed turn (the person gets an apology)."""
-        return await self.runner._turn(self.user_key, self.chat_id, event, language_hint, now)
+        screens, before = await self.runner._turn(
+            self.user_key, self.chat_id, event, language_hint, now
+        )
+        self._before[:] = [before]
+        return screens
+
+    async def undo(self, now: datetime) -> None:
+        """Put the conversation back as it was before the last turn: its screens could not
+        be shown, so the person must not be answered on a question they never saw."""
+        if self._before:
+            await self.runner._restore(self.user_key, self.chat_id, self._before[0], now)
 
     async def forget(self) -> None:
         """Delete everything of this chat, in one transaction."""

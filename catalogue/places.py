@@ -39,7 +39,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from catalogue.geo import distance_km
+from catalogue.geo import distance_km, is_on_earth
 from catalogue.kinds import Country
 from catalogue.text import fold, name_key, name_keys
 
@@ -303,7 +303,10 @@ class PlaceIndex:
         return self._fuzzy(key)
 
     def nearest(self, lat: float, lon: float) -> Place | None:
-        """The town or village nearest to a point; None when over 30 km from any."""
+        """The town or village nearest to a point; None when over 30 km from any (or when
+        the point is no coordinate at all)."""
+        if not is_on_earth(lat, lon):
+            return None
         best: Place | None = None
         best_km = NEAREST_MAX_KM
         row, col = _cell(lat, lon)

@@ -17,7 +17,16 @@ a language, delete everything, stop a reminder).
 
 from __future__ import annotations
 
+import re
+
 GLOBAL = "go"
+REMINDERS = "rm"
+"""Actions of a reminder's buttons (`dialogs.reminders`), valid at any step; a meeting's page
+uses its map pin too."""
+MAX_ID_DIGITS = 9
+"""Ids in button data (reminders, outbox rows, list positions) are small: a longer number is
+forged, and would overflow SQLite's integers if it went on."""
+_SMALL_ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
 
 
 def action(step: str, verb: str, argument: str = "") -> str:
@@ -35,3 +44,15 @@ def parse_action(text: str) -> tuple[str, str, str]:
 def fits(step: str, verb: str, argument: str) -> bool:
     """Whether an action with this argument fits Telegram's 64-byte limit."""
     return len(action(step, verb, argument).encode()) <= 64
+
+
+def small_id(text: str) -> int | None:
+    """The id a button argument names, or None unless it is 1-9 ASCII digits.
+
+    Button data comes from the client and can be forged: ``"²".isdigit()`` is true yet
+    ``int("²")`` fails, and a 40-digit id overflows SQLite.
+
+    >>> small_id("42"), small_id("²"), small_id("1" * 40), small_id("-1"), small_id("")
+    (42, None, None, None, None)
+    """
+    return int(text) if _SMALL_ID.fullmatch(text) else None

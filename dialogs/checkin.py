@@ -95,7 +95,7 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
                 Button(_("Niet goed"), action(PREFIX, Answer.BAD, meeting_id)),
             ),
         )
-        effects = (answered, *metric(state, Metric.WENT))
+        effects = (answered, *metric(state, Metric.WENT, meeting_id))
         return Turn(state, (Screen(text, buttons=rows),), effects)
     if answer is Answer.GOOD:
         text = _(

@@ -40,10 +40,15 @@ class ForgetUser:
 
 @dataclass(frozen=True, slots=True)
 class CountMetric:
-    """Add one to a clinic's weekly counter; carries no chat or user id."""
+    """Add one to a clinic's weekly counter; carries no chat or user id.
+
+    A person counts once per clinic, metric and week; `about` names what one person may
+    count again for (the meeting of an "I went": each meeting they went to counts).
+    """
 
     clinic_id: str
     metric: Metric
+    about: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from catalogue.geo import distance_km
 from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at
-from dialogs.actions import action, fits, parse_action
+from dialogs.actions import REMINDERS, action, fits, parse_action, small_id
 from dialogs.context import ReminderView, TurnContext
 from dialogs.effects import CancelReminder, Metric, RemindLater, SetReminder, SkipOccurrence
 from dialogs.formatting import meeting_time
@@ -47,7 +47,7 @@ __all__ = [
     "reminders_list_screen",
 ]
 
-PREFIX = "rm"
+PREFIX = REMINDERS
 DEFAULT_OFFSETS = (120,)
 """Offsets for a weekly reminder set from a check-in when the person had none: two hours before."""
 
@@ -202,12 +202,14 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
             "mensen opvangt. Je hoeft niets te zeggen als je dat niet wilt."
         )
         return Turn(state, (Screen(text),))
-    if verb == "no" and row_text.isdigit():
-        return _cannot_make_it(state, view, int(row_text), ctx)
-    if verb == "later" and row_text.isdigit():
+    row_id = small_id(row_text)
+    if verb == "no" and row_id is not None:
+        return _cannot_make_it(state, view, row_id, ctx)
+    if verb == "later" and row_id is not None and view is not None and not view.weekly:
         text = _("Goed. Ik herinner je aan de keer daarna.")
-        return Turn(state, (Screen(text),), (RemindLater(int(row_text)),))
-    if verb == "stop" and reminder_id.isdigit():
+        # edit: the answer replaces the message with the button, so it cannot be tapped again.
+        return Turn(state, (Screen(text, edit=True),), (RemindLater(row_id),))
+    if verb == "stop" and small_id(reminder_id) is not None:
         if view is None:
             return Turn(state, (Screen(_("Die herinnering staat al uit.")),))
         text = _("Gestopt. Je krijgt voor deze bijeenkomst geen herinneringen meer.")

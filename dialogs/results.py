@@ -17,11 +17,11 @@ from catalogue.places import Place
 from catalogue.recurrence import next_meeting_at
 from catalogue.reminder_times import pick_occurrence, reminder_due_at
 from catalogue.search import Filters, Match, Query, SearchResult
-from dialogs.actions import GLOBAL, action
+from dialogs.actions import GLOBAL, REMINDERS, action, fits
 from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
 from dialogs.formatting import clock_time, day, distance, meeting_time, weekday_name
-from dialogs.screen import Attachment, Button, Screen, VenuePin
+from dialogs.screen import Attachment, Button, Screen
 from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
 
@@ -300,6 +300,9 @@ def meeting_buttons(
     ]
     if can_remind:
         rows.append((Button(_("Herinner me"), action(Step.MEETING, "remind")),))
+    if meeting.venue is not None and fits(REMINDERS, "map", meeting.id):
+        # The pin on request: each answer is one message (Telegram's 30 a second are shared).
+        rows.append((Button(_("📍 Op de kaart"), action(REMINDERS, "map", meeting.id)),))
     rows.append((Button(_("Delen met iemand"), action(Step.MEETING, "share")),))
     rows.append((Button(_("Terug naar de lijst"), action(Step.MEETING, "back")),))
     return tuple(rows)
@@ -351,15 +354,7 @@ def meeting_screen(
         source=meeting.source.name, date=day(meeting.source.verified_on, ctx.language)
     )
     text = join(title, sample, "\n".join(details), notes, first_time, source)
-    venue = None
-    if meeting.venue is not None:
-        venue = VenuePin(
-            lat=meeting.venue.lat,
-            lon=meeting.venue.lon,
-            title=meeting.name,
-            address=_address(meeting) or meeting.venue.city,
-        )
-    screen = Screen(text, meeting_buttons(meeting, ctx, next_at is not None), venue=venue)
+    screen = Screen(text, meeting_buttons(meeting, ctx, next_at is not None))
     return with_hint(screen, hint)
 
 

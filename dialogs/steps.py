@@ -21,7 +21,7 @@ from catalogue.models import Meeting, Organisation
 from catalogue.places import Place
 from catalogue.reminder_times import TWO_HOURS_BEFORE_MINUTES, evening_before_minutes
 from dialogs import understanding as words
-from dialogs.actions import action, fits, parse_action
+from dialogs.actions import action, fits, parse_action, small_id
 from dialogs.context import TurnContext
 from dialogs.effects import CountMetric, Effect, Metric, SetReminder
 from dialogs.events import ButtonPressed, Event, LocationShared, TextSent
@@ -55,9 +55,9 @@ Handler = Callable[[DialogState, Event, TurnContext], Turn]
 T = TypeVar("T")
 
 
-def metric(state: DialogState, which: Metric) -> tuple[Effect, ...]:
+def metric(state: DialogState, which: Metric, about: str = "") -> tuple[Effect, ...]:
     """A clinic counter, only for conversations that came in through a clinic's link."""
-    return (CountMetric(state.clinic_id, which),) if state.clinic_id else ()
+    return (CountMetric(state.clinic_id, which, about),) if state.clinic_id else ()
 
 
 def chosen(event: Event, buttons: Mapping[str, T], typed: Callable[[str], T | None]) -> T | None:
@@ -327,8 +327,9 @@ def on_results(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     match event:
         case ButtonPressed(text):
             _step, verb, argument = parse_action(text)
-            if verb == "open" and argument.isdigit() and int(argument) < len(state.shown):
-                return open_meeting(state, state.shown[int(argument)], ctx)
+            index = small_id(argument)
+            if verb == "open" and index is not None and index < len(state.shown):
+                return open_meeting(state, state.shown[index], ctx)
             if verb == "more":
                 return current(replace(state, offset=state.offset + PAGE_SIZE), ctx)
             if verb == "first":

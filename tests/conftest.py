@@ -120,6 +120,7 @@ class BotHarness:
     poll_timeout_s: int = 1
     read_timeout_s: float = 3.0
     backoff_s: float = 0.05
+    chat_rate: float = 100.0  # messages a second to one chat: tests type faster than people
     admin_chat_ids: frozenset[int] = frozenset()
     loaded: Any = None
     config: Any = None
@@ -185,7 +186,11 @@ class BotHarness:
             clock=self.clock,
             secrets=self.secrets,
             loaded=self.loaded,
-            rate_limiter=RetryingRateLimiter(backoff_s=self.backoff_s),
+            rate_limiter=RetryingRateLimiter(
+                backoff_s=self.backoff_s,
+                chat_rate=self.chat_rate,
+                now_s=lambda: self.clock().timestamp(),  # a 429's wait on the test's clock
+            ),
             read_timeout_s=self.read_timeout_s,
             connect_timeout_s=self.read_timeout_s,
         )

@@ -397,12 +397,31 @@ class FakeBotAPI:
         chat_type: str = "private",
         user_id: int | None = None,
     ) -> int:
-        """The user types `text` (a leading ``/word`` becomes a bot_command entity)."""
+        """The user types `text` (a leading ``/word`` becomes a bot_command entity); text
+        that is a key of the reply keyboard is that key tapped."""
+        keys = (self._chat(chat_id).reply_keyboard or {}).get("keyboard", [])
+        if any(key.get("text") == text for row in keys for key in row):
+            self._use_one_time_keyboard(chat_id)
         extra: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             extra["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._push_message(chat_id, "text", extra, language_code, chat_type, user_id)
+
+    def add_bot_to(
+        self, chat_id: int, chat_type: str = "group", *, language_code: str | None = "nl"
+    ) -> int:
+        """Someone adds the bot to a group, supergroup or channel (a ``my_chat_member`` update)."""
+        chat = self._chat(chat_id, chat_type)
+        bot = {"id": BOT_ID, "is_bot": True, "first_name": "Zelfhulpwijzer"}
+        member = {
+            "chat": self._chat_json(chat),
+            "from": self._user_json(abs(chat_id), language_code, None),
+            "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": bot},
+            "new_chat_member": {"status": "member", "user": bot},
+        }
+        return self.push_update({"my_chat_member": member})
 
     def send_command(self, chat_id: int, command: str, arg: str = "", **kwargs: Any) -> int:
         """``send_command(1, "start", "abc")`` sends ``/start abc``."""
@@ -410,9 +429,16 @@ class FakeBotAPI:
         return self.send_text(chat_id, text, **kwargs)
 
     def send_location(self, chat_id: int, lat: float, lon: float, **kwargs: Any) -> int:
-        """The user shares a location (e.g. with the keyboard's location button)."""
+        """The user shares a location with the keyboard's location button."""
+        self._use_one_time_keyboard(chat_id)
         extra = {"location": {"latitude": lat, "longitude": lon}}
         return self._push_message(chat_id, "location", extra, **self._who(kwargs))
+
+    def _use_one_time_keyboard(self, chat_id: int) -> None:
+        """A client hides a ``one_time_keyboard`` once one of its keys is used."""
+        chat = self._chat(chat_id)
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
 
     def send_sticker(self, chat_id: int, **kwargs: Any) -> int:
         extra = {
@@ -1003,6 +1029,10 @@ class FakeBotAPI:
         chat = self._chat(int(params.get("chat_id") or 0))
         if chat.messages.pop(int(params.get("message_id") or 0), None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
+        return True
+
+    async def _api_leaveChat(self, params: dict[str, Any]) -> Any:
+        self._chat(int(params.get("chat_id") or 0))
         return True
 
     async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:

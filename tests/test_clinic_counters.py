@@ -51,8 +51,9 @@ def test_iso_week_is_the_local_week_of_the_instant() -> None:
 async def test_count_metric_effect_adds_one_in_the_week_of_now(storage: Storage) -> None:
     handle = counting_handler(storage)
     scope = TurnScope(user_key="k", chat_id=42, language="nl", now=MONDAY_NOON)
-    for _ in range(3):
-        await handle(CountMetric("voorbeeldkliniek-utrecht", Metric.SEARCHED), scope)
+    for person in ("k", "k", "k", "l", "m"):  # three people; "k" searched three times
+        searched = TurnScope(person, 42, "nl", MONDAY_NOON)
+        await handle(CountMetric("voorbeeldkliniek-utrecht", Metric.SEARCHED), searched)
     next_week = TurnScope("k", 42, "nl", MONDAY_NOON + timedelta(days=7))
     await handle(CountMetric("voorbeeldkliniek-utrecht", Metric.SEARCHED), next_week)
     await handle(CountMetric("voorbeeldkliniek-groningen", Metric.STARTED), scope)

@@ -89,8 +89,8 @@ async def test_a_broken_or_unknown_link_starts_the_normal_conversation(bot: BotH
 async def test_stats_is_an_unknown_command_to_anyone_but_an_administrator(
     bot: BotHarness,
 ) -> None:
-    for _ in range(6):
-        await bot.say(CLIENT, f"/start {CLINIC}_ss_pa_g2745912")
+    for client in range(CLIENT + 100, CLIENT + 106):  # six people (one counts once)
+        await bot.say(client, f"/start {CLINIC}_ss_pa_g2745912")
     await bot.say(OTHER, "/start voorbeeldkliniek-groningen_sn")
 
     await bot.say(CLIENT, "/start")  # same place in the conversation for both answers
@@ -113,3 +113,31 @@ async def test_stats_is_an_unknown_command_to_anyone_but_an_administrator(
         lines[1].split(),
         lines[3].split(),
     ]
+
+
+async def test_one_person_repeating_a_step_counts_once(bot: BotHarness) -> None:
+    payload = encode_payload(
+        Preselection(CLINIC, Seeker.SELF, problem=Problem.ALCOHOL, place_id="gn:2745912")
+    )
+    for _again in range(6):
+        reply = await bot.say(CLIENT, f"/start {payload}")
+    first_meeting = reply.buttons[0]
+    for _again in range(3):
+        await bot.press(CLIENT, first_meeting)
+        await bot.press(CLIENT, "Terug")
+    meeting_id = next(iter(bot.catalogue.meetings))
+    for _again in range(4):  # "Ik ben gegaan" on an old check-in, tapped on and on
+        await bot.press_data(CLIENT, f"ci:went:{meeting_id}")
+    week = iso_week(bot.clock.now())
+    assert counters(bot) == [
+        (CLINIC, week, "searched", 1),
+        (CLINIC, week, "started", 1),
+        (CLINIC, week, "viewed", 1),
+        (CLINIC, week, "went", 1),
+    ]
+    # Another person counts; so does the same person next week.
+    await bot.say(OTHER, f"/start {payload}")
+    bot.clock.advance(days=7)
+    await bot.say(CLIENT, f"/start {payload}")
+    assert (CLINIC, week, "started", 2) in counters(bot)
+    assert (CLINIC, iso_week(bot.clock.now()), "started", 1) in counters(bot)

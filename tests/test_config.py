@@ -191,3 +191,25 @@ def test_secrets_can_come_from_files_as_docker_and_kubernetes_mount_them(tmp_pat
     assert both["TELEGRAM_BOT_TOKEN"] == "set:directly"  # the variable wins; no file read
     with pytest.raises(ConfigError, match="ZELFHULPWIJZER_SECRET_KEY_FILE: cannot read"):
         with_secret_files({"ZELFHULPWIJZER_SECRET_KEY_FILE": str(tmp_path / "missing")})
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://api.telegram.org", True),
+        ("https://bot-api.example.org:8443", True),
+        ("http://127.0.0.1:8081", True),
+        ("http://localhost:8081", True),
+        ("http://[::1]:8081", True),
+        ("http://bot-api.example.org:8081", False),
+        ("http://10.0.0.7:8081", False),
+    ],
+)
+def test_production_sends_the_token_in_clear_only_to_this_machine(url: str, allowed: bool):
+    environ = {"ZELFHULPWIJZER_ENV": "production", "TELEGRAM_API_BASE_URL": url}
+    if allowed:
+        assert Config.from_env(environ).telegram_api_base_url == url
+    else:
+        with pytest.raises(ConfigError, match="TELEGRAM_API_BASE_URL: production needs https"):
+            Config.from_env(environ)
+    assert Config.from_env({"TELEGRAM_API_BASE_URL": url})  # development: anything goes

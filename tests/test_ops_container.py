@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = 7_414_000_001
-KEY = "3c" * 32
+KEY = secrets.token_hex(32)  # production refuses a key that is not random
 
 
 def final_stage() -> dict[str, object]:

@@ -258,13 +258,15 @@ async def test_a_blocked_user_is_forgotten_when_a_reminder_bounces(bot) -> None:
     assert await run_at(bot, datetime(2026, 12, 1, 17, 30, tzinfo=AMS)) == 0
 
 
-async def test_a_429_is_waited_out_and_the_reminder_still_arrives_once(bot) -> None:
+async def test_a_429_sends_the_reminder_back_to_the_outbox_and_it_arrives_once(bot) -> None:
     from fakebotapi import Fault
 
     await remind(bot, CHAT, UTRECHT_TUESDAY)
     bot.api.fail_next("sendMessage", Fault.too_many_requests(retry_after=1))
 
-    await run_at(bot, datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
+    # The reminder goes back to the outbox with its retry time; the drain does not wait.
+    assert await run_at(bot, datetime(2026, 11, 24, 17, 30, tzinfo=AMS)) == 0
+    assert await run_at(bot, datetime(2026, 11, 24, 17, 31, tzinfo=AMS)) == 1
 
     refused = [c for c in bot.api.calls_of("sendMessage", CHAT) if c.status == 429]
     assert len(refused) == 1

@@ -81,3 +81,32 @@ def test_sealed_values_need_the_same_key_and_context():
         secrets.unseal(blob, "users.chat_id|xyz")
     with pytest.raises(UnsealError):
         Secrets.from_master_key(bytes(32)).unseal(blob, "users.chat_id|abc")
+
+
+def production(tmp_path: Path, **env: str) -> Config:
+    return config(tmp_path, ZELFHULPWIJZER_ENV="production", **env)
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "00" * 32,  # all zero
+        "ab" * 32,  # one byte repeated
+        (b"0123456789abcdef" * 2).hex(),  # a short pattern
+        b"wachtwoord voor de zelfhulpbot!!".hex(),  # a typed phrase
+    ],
+)
+def test_production_refuses_a_key_that_is_not_random(tmp_path: Path, weak: str):
+    with pytest.raises(SecretKeyError, match="not random"):
+        load_secrets(production(tmp_path, ZELFHULPWIJZER_SECRET_KEY=weak))
+    # Development takes it (tests and demos use fixed keys).
+    assert load_secrets(config(tmp_path, ZELFHULPWIJZER_SECRET_KEY=weak))
+
+
+def test_production_refuses_a_key_file_left_beside_the_database(tmp_path: Path):
+    load_secrets(config(tmp_path))  # a development run left secret.key behind
+    key = base64.b64encode(bytes(range(32))).decode()
+    with pytest.raises(SecretKeyError, match=r"secret\.key"):
+        load_secrets(production(tmp_path, ZELFHULPWIJZER_SECRET_KEY=key))
+    (tmp_path / "secret.key").unlink()
+    assert load_secrets(production(tmp_path, ZELFHULPWIJZER_SECRET_KEY=key))

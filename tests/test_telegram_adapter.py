@@ -164,9 +164,9 @@ async def test_every_update_gets_an_answer_and_every_button_press_is_answered(ri
     assert len(api.calls_of("answerCallbackQuery")) == 2
 
 
-async def test_group_messages_get_no_answer(rig: Rig) -> None:
+async def test_group_messages_run_no_turn_and_the_bot_leaves(rig: Rig) -> None:
     reply = await rig.step(lambda: rig.api.send_text(-100555, "/start", chat_type="group"))
-    assert reply.calls == []
+    assert [c.method for c in reply.calls] == ["sendMessage", "leaveChat"]
     assert rig.runner.events == []
 
 
@@ -221,9 +221,23 @@ async def test_a_location_question_shows_a_location_key_that_the_next_screen_rem
     assert api.reply_keyboard(CHAT) is not None
 
     reply = await rig.step(lambda: api.send_location(CHAT, 52.09, 5.12))
-    assert api.reply_keyboard(CHAT) is None
+    assert api.reply_keyboard(CHAT) is None  # a one-time keyboard hides once used
+    # So the next screen is one message: no remover, no delete.
+    assert [c.method for c in reply.calls] == ["sendMessage"]
     assert reply.last.text == "Welk probleem?"
     assert reply.last.button_labels == ["Alcohol"]
+
+
+async def test_a_place_typed_at_the_location_question_removes_the_keyboard_first(
+    rig: Rig,
+) -> None:
+    api, runner = rig.api, rig.runner
+    runner.screens = [[Screen("Waar zoek je?", ask=AskLocation("Deel mijn locatie"))], [NEXT]]
+    await rig.step(lambda: api.send_text(CHAT, "/start"))
+    reply = await rig.step(lambda: api.send_text(CHAT, "Utrecht"))  # typed: the keys stay up
+    # A message carries one markup, so the keys go with a message of their own, deleted.
+    assert [c.method for c in reply.calls] == ["sendMessage", "deleteMessage", "sendMessage"]
+    assert api.reply_keyboard(CHAT) is None
     assert api.last_message(CHAT).text == "Welk probleem?"  # the remover is gone
 
 

@@ -77,11 +77,14 @@ async def test_a_mother_looks_for_support_for_herself_and_shares_her_location(
     assert not any(label.split(":")[0].endswith(("AA", "NA")) for label in meetings)
 
     page = await bot_app.press(CHAT, meetings[0])
-    assert page.venue is not None, page
-    assert page.venue.params["title"]
-    assert page.venue.params["address"]
-    assert abs(page.venue.params["latitude"] - UTRECHT[0]) < 1.0
     assert "voorbeeld" in page.text
+    assert len([c for c in page.calls if c.method != "answerCallbackQuery"]) == 1
+    # One message: the map pin comes on request.
+    pin = await bot_app.press(CHAT, "Op de kaart")
+    assert pin.venue is not None, pin
+    assert pin.venue.params["title"]
+    assert pin.venue.params["address"]
+    assert abs(pin.venue.params["latitude"] - UTRECHT[0]) < 1.0
 
 
 async def test_a_partner_looks_for_a_group_to_pass_on(bot_app: BotHarness) -> None:
@@ -236,6 +239,18 @@ async def test_the_command_menu_is_set_in_dutch_and_english(bot_app: BotHarness)
 
 
 @pytest.mark.parametrize("chat_type", ["group", "supergroup"])
-async def test_groups_get_no_answer(bot_app: BotHarness, chat_type: str) -> None:
+async def test_a_group_gets_a_polite_word_and_the_bot_leaves(
+    bot_app: BotHarness, chat_type: str
+) -> None:
     reply = await bot_app.say(-1001234, "/start", chat_type=chat_type)
-    assert reply.calls == []
+    assert [c.method for c in reply.calls] == ["sendMessage", "leaveChat"]
+    assert "privégesprek" in reply.text and "https://t.me/" in reply.text
+    assert await bot_app.storage.count_users() == 0  # no conversation was started
+
+
+async def test_added_to_a_group_or_channel_the_bot_leaves(bot_app: BotHarness) -> None:
+    reply = await bot_app.step(lambda: bot_app.api.add_bot_to(-1005678, language_code="en"))
+    assert [c.method for c in reply.calls] == ["sendMessage", "leaveChat"]
+    assert "private chat" in reply.text
+    reply = await bot_app.step(lambda: bot_app.api.add_bot_to(-1009999, "channel"))
+    assert [c.method for c in reply.calls] == ["leaveChat"]  # a channel hears nothing

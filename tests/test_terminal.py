@@ -41,15 +41,15 @@ def run_bot(data_dir: Path, *lines: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_whole_search_through_a_pipe(tmp_path: Path):
-    # Voor mezelf → Alcohol → "Utrecht" → the first result → "In mijn agenda"
-    done = run_bot(tmp_path, "1", "1", "Utrecht", "1", "1")
+    # Voor mezelf → Alcohol → "Utrecht" → the first result → "Op de kaart" → "In mijn agenda"
+    done = run_bot(tmp_path, "1", "1", "Utrecht", "1", "3", "1")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "[1] Voor mezelf" in out
     assert "[1] Alcohol" in out
     assert "Bijeenkomsten bij Utrecht" in out
     assert "[voorbeeld]" in out
-    # The meeting page: its map pin as a line with the address and coordinates.
+    # The meeting page's map pin (on request) as a line with the address and coordinates.
     pin = next(line for line in out.splitlines() if line.startswith("📍 "))
     assert "Utrecht" in pin and "(52." in pin
     # The calendar file is written to the data dir and its path printed.

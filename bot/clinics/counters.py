@@ -8,6 +8,11 @@ Rules of this module:
   in the same week are one number; no row can be tied back to a person.
 - Counting never breaks a conversation: a failed increment is logged (without
   any id) and swallowed by the caller that runs effects.
+- One person counts once per clinic, metric and week (`count_once`): repeating
+  ``/start <clinic>`` or "I went" does not inflate a count. What was counted is
+  remembered as a keyed hash of the person's user key and the count (table
+  ``counted``), so it says neither which clinic nor which week, and two people
+  counted for the same clinic leave unrelated marks. It goes with the person.
 - The week is taken from the `now` passed in, in Dutch/Belgian local time
   (both Europe/Amsterdam and Europe/Brussels keep the same offset), so a
   Sunday-evening search counts in that week, not the next.
@@ -18,10 +23,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import aiosqlite
+
 from bot.storage import Storage
 from dialogs.effects import CountMetric, Metric
 
-__all__ = ["COUNTERS_COLUMNS", "METRICS", "count_metric", "iso_week", "iso_week_of_date"]
+__all__ = [
+    "COUNTERS_COLUMNS",
+    "METRICS",
+    "count_metric",
+    "count_once",
+    "iso_week",
+    "iso_week_of_date",
+]
 
 COUNTING_ZONE = ZoneInfo("Europe/Amsterdam")
 METRICS: tuple[Metric, ...] = tuple(Metric)
@@ -52,10 +66,31 @@ def iso_week(at: datetime) -> str:
 async def count_metric(storage: Storage, effect: CountMetric, now: datetime) -> None:
     """Add one to the clinic's counter for this metric in the week of `now`."""
     async with storage.transaction() as db:
-        await db.execute(
-            """
-            INSERT INTO counters (clinic_id, iso_week, metric, count) VALUES (?, ?, ?, 1)
-            ON CONFLICT (clinic_id, iso_week, metric) DO UPDATE SET count = count + 1
-            """,
-            (effect.clinic_id, iso_week(now), Metric(effect.metric).value),
+        await _add_one(db, effect, now)
+
+
+async def count_once(storage: Storage, user_key: str, effect: CountMetric, now: datetime) -> bool:
+    """Add one unless this person was counted for it this week; True if it counted."""
+    week = iso_week(now)
+    mark = storage.secrets.lookup_key(
+        "counted",
+        f"{user_key}|{effect.clinic_id}|{week}|{Metric(effect.metric).value}|{effect.about}",
+    )
+    async with storage.transaction() as db:
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO counted (user_key, mark) VALUES (?, ?)", (user_key, mark)
         )
+        if cursor.rowcount != 1:
+            return False
+        await _add_one(db, effect, now)
+    return True
+
+
+async def _add_one(db: aiosqlite.Connection, effect: CountMetric, now: datetime) -> None:
+    await db.execute(
+        """
+        INSERT INTO counters (clinic_id, iso_week, metric, count) VALUES (?, ?, ?, 1)
+        ON CONFLICT (clinic_id, iso_week, metric) DO UPDATE SET count = count + 1
+        """,
+        (effect.clinic_id, iso_week(now), Metric(effect.metric).value),
+    )

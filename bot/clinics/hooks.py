@@ -6,7 +6,7 @@ import logging
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from bot.clinics.counters import count_metric, iso_week
+from bot.clinics.counters import count_once, iso_week
 from bot.clinics.stats import format_table, read_stats
 from bot.storage import Storage, StorageError
 from bot.telegram_adapter import CommandHook
@@ -24,7 +24,8 @@ TELEGRAM_TEXT_LIMIT = 4096
 
 
 def counting_handler(storage: Storage) -> EffectHandler[CountMetric]:
-    """The `CountMetric` handler: add one for the clinic in the week of the turn.
+    """The `CountMetric` handler: add one for the clinic in the week of the turn, once per
+    person (`count_once`).
 
     A counter that cannot be written is logged (type only) and skipped: a
     statistic is never worth a person's conversation failing.
@@ -32,7 +33,7 @@ def counting_handler(storage: Storage) -> EffectHandler[CountMetric]:
 
     async def handle(effect: CountMetric, scope: TurnScope) -> None:
         try:
-            await count_metric(storage, effect, scope.now)
+            await count_once(storage, scope.user_key, effect, scope.now)
         except (StorageError, ValueError) as error:
             log.warning("clinic counter not updated: %s", type(error).__name__)
 

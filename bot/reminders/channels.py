@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.reminders.sending import Blocked, RetryLater, SendFailed, Undeliverable
+from bot.telegram_limits import no_waiting
 from bot.telegram_render import ChatViews, send_screens
 from dialogs.screen import Screen
 
@@ -28,8 +29,11 @@ class TelegramSender:
         self.views = views
 
     async def send(self, chat_id: int, screen: Screen) -> None:
+        """Send now or raise: a chat Telegram asked to wait is `RetryLater` at once, so the
+        reminder goes back to the outbox and the next person's goes out meanwhile."""
         try:
-            await send_screens(self.bot, chat_id, [screen], self.views.view(chat_id))
+            with no_waiting():
+                await send_screens(self.bot, chat_id, [screen], self.views.view(chat_id))
         except Forbidden as error:
             raise Blocked from error
         except RetryAfter as error:

@@ -44,6 +44,7 @@ from bot.turns import TurnScope
 from catalogue.holder import CatalogueHolder
 from catalogue.models import Catalogue, Meeting
 from catalogue.reminder_times import reminder_due_at
+from dialogs.actions import small_id
 from dialogs.checkin import Answer, checkin_message
 from dialogs.context import ReminderView
 from dialogs.effects import (
@@ -132,9 +133,10 @@ class ReminderService:
         return reminder
 
     async def cancel(self, user_key: str, reminder_id: str) -> bool:
-        if not reminder_id.isdigit():
+        number = small_id(reminder_id)
+        if number is None:
             return False
-        return await self.store.delete_reminder(int(reminder_id), user_key)
+        return await self.store.delete_reminder(number, user_key)
 
     async def skip_occurrence(self, user_key: str, row_id: int, now: datetime) -> None:
         """ "I can't make it": the rest of that occurrence; a weekly one goes on next week."""
@@ -146,13 +148,17 @@ class ReminderService:
             await self._after_occurrence(row.reminder_id, row.occurrence_at, now)
 
     async def remind_later(self, user_key: str, row_id: int, now: datetime) -> None:
-        """A one-off reminder moves to the occurrence after this row's."""
+        """A one-off reminder moves to the occurrence after this row's.
+
+        A weekly reminder plans the next occurrence by itself, so it is refused; asking
+        again for the same row plans nothing more (the rows are unique).
+        """
         row = await self.store.row(row_id)
         if row is None or row.user_key != user_key or row.reminder_id is None:
             return
         reminder = await self.store.reminder(row.reminder_id)
         meeting = self.catalogue.meetings.get(reminder.meeting_id) if reminder else None
-        if reminder is None or meeting is None or row.occurrence_at is None:
+        if reminder is None or reminder.weekly or meeting is None or row.occurrence_at is None:
             return
         after = max(row.occurrence_at, now) + timedelta(minutes=1)
         occurrence_at = next_occurrence(meeting, reminder.offsets_minutes, after, now)

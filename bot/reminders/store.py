@@ -3,12 +3,15 @@
 Tables (schema in `bot.storage.MIGRATIONS`, scripts 2 and 3):
 
 ``reminders``
-    What a user asked for: a meeting id, the offsets (minutes before the start), weekly or
+    What a user asked for: a meeting, the offsets (minutes before the start), weekly or
     once, and the clinic the conversation came from (for counts only). One per user and
     meeting: setting it again replaces it.
 ``outbox``
     Every message planned from a reminder: a reminder before an occurrence, the check-in after
-    it, or a notice that the meeting was cancelled or has stopped. Each row goes
+    it, or a notice that the meeting was cancelled or has stopped. A message is planned once:
+    rows are unique per (reminder, kind, occurrence, offset) and inserting one again is a
+    no-op, so a hundred taps on "next time instead" plan one reminder. One person holds at
+    most `MAX_OPEN_ROWS_PER_USER` open rows. Each row goes
     ``pending`` → ``sending`` (marked *before* the send is made) → ``sent`` (marked *after*),
     or ends ``dropped`` (no longer useful; counted) or ``skipped`` (the user said they cannot
     make it, or a check-in limit).
@@ -17,22 +20,48 @@ Tables (schema in `bot.storage.MIGRATIONS`, scripts 2 and 3):
 ``reminder_counts``
     Plain counters (dropped after downtime, …): no user key, so they name nobody.
 
-No chat id is stored here: it is read back from ``users.chat_id_enc`` when sending. Meeting ids
-are stored in plain text next to a user key; without the secret key a user key names no chat.
-All of a user's rows go with `Storage.forget_user` (the tables are in `USER_TABLES`).
+No chat id is stored here: it is read back from ``users.chat_id_enc`` when sending. Meeting
+and clinic ids are sealed (``meeting_enc``, ``clinic_enc``: a meeting id names a drug, a town
+and a day); queries find a meeting by its keyed hash (``meeting_key``). All of a user's rows go
+with `Storage.forget_user` (the tables are in `USER_TABLES`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from bot.reminders.schedule import CheckinState, Kind
-from bot.storage import Storage, from_db_time, to_db_time
+from bot.secrets import Secrets
+from bot.storage import (
+    Storage,
+    from_db_time,
+    meeting_key,
+    seal_clinic,
+    seal_meeting,
+    to_db_time,
+    unseal_clinic,
+    unseal_meeting,
+)
 
-__all__ = ["Planned", "PlannedRow", "Reminder", "ReminderStore", "RowState"]
+__all__ = [
+    "MAX_OPEN_ROWS_PER_USER",
+    "Planned",
+    "PlannedRow",
+    "Reminder",
+    "ReminderStore",
+    "RowState",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_OPEN_ROWS_PER_USER = 64
+"""Open outbox rows one person may hold: weekly reminders for twenty meetings, each with two
+reminders and a check-in, are 60. More can only come from a flood of taps or a bug, and would
+slow everyone's sending, so rows beyond it are not planned (and logged, without ids)."""
 
 
 class RowState(StrEnum):
@@ -90,18 +119,18 @@ class Planned:
 
 
 _PLANNED_COLUMNS = (
-    "id, user_key, reminder_id, kind, meeting_id, occurrence_at, offset_minutes, due_at, state, "
+    "id, user_key, reminder_id, kind, meeting_enc, occurrence_at, offset_minutes, due_at, state, "
     "attempts, detail"
 )
 
 
-def _planned(row: tuple) -> Planned:
+def _planned(secrets: Secrets, row: tuple) -> Planned:
     return Planned(
         id=row[0],
         user_key=row[1],
         reminder_id=row[2],
         kind=Kind(row[3]),
-        meeting_id=row[4],
+        meeting_id=unseal_meeting(secrets, row[4], "outbox", row[1]) if row[4] else None,
         occurrence_at=from_db_time(row[5]) if row[5] else None,
         offset_minutes=row[6],
         due_at=from_db_time(row[7]),
@@ -111,12 +140,15 @@ def _planned(row: tuple) -> Planned:
     )
 
 
-def _reminder(row: tuple) -> Reminder:
+def _reminder(secrets: Secrets, row: tuple) -> Reminder:
     offsets = tuple(int(part) for part in row[3].split(",") if part)
-    return Reminder(row[0], row[1], row[2], offsets, bool(row[4]), row[5])
+    user_key = row[1]
+    meeting_id = unseal_meeting(secrets, row[2], "reminders", user_key)
+    clinic_id = unseal_clinic(secrets, row[5], user_key) if row[5] else None
+    return Reminder(row[0], user_key, meeting_id, offsets, bool(row[4]), clinic_id)
 
 
-_REMINDER_COLUMNS = "id, user_key, meeting_id, offsets, weekly, clinic_id"
+_REMINDER_COLUMNS = "id, user_key, meeting_enc, offsets, weekly, clinic_enc"
 
 
 class ReminderStore:
@@ -124,6 +156,13 @@ class ReminderStore:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
+        self.secrets = storage.secrets
+
+    def _planned(self, row: tuple) -> Planned:
+        return _planned(self.secrets, row)
+
+    def _reminder(self, row: tuple) -> Reminder:
+        return _reminder(self.secrets, row)
 
     # --- reminders -------------------------------------------------------------------------
 
@@ -139,15 +178,23 @@ class ReminderStore:
     ) -> tuple[Reminder, list[Planned]]:
         """Store a reminder (replacing this user's earlier one for the meeting) and its rows."""
         offsets = ",".join(str(m) for m in sorted(set(offsets_minutes), reverse=True))
+        key = meeting_key(self.secrets, meeting_id)
         async with self.storage.transaction() as db:
             await db.execute(
-                "DELETE FROM reminders WHERE user_key = ? AND meeting_id = ?",
-                (user_key, meeting_id),
+                "DELETE FROM reminders WHERE user_key = ? AND meeting_key = ?", (user_key, key)
             )
             cursor = await db.execute(
-                "INSERT INTO reminders (user_key, meeting_id, offsets, weekly, clinic_id, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (user_key, meeting_id, offsets, int(weekly), clinic_id, to_db_time(now)),
+                "INSERT INTO reminders (user_key, meeting_key, meeting_enc, offsets, weekly, "
+                "clinic_enc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    user_key,
+                    key,
+                    seal_meeting(self.secrets, meeting_id, "reminders", user_key),
+                    offsets,
+                    int(weekly),
+                    seal_clinic(self.secrets, clinic_id, user_key) if clinic_id else None,
+                    to_db_time(now),
+                ),
             )
             reminder_id = cursor.lastrowid
             assert reminder_id is not None
@@ -159,13 +206,14 @@ class ReminderStore:
                 weekly,
                 clinic_id,
             )
-            planned = await _insert_rows(db, reminder, rows)
+            planned = await self._insert_rows(db, reminder, rows)
         return reminder, planned
 
     async def add_rows(self, reminder: Reminder, rows: Iterable[PlannedRow]) -> list[Planned]:
-        """Plan more messages for an existing reminder (e.g. next week's)."""
+        """Plan more messages for an existing reminder (e.g. next week's); returns the new
+        ones (a message already planned is not planned again)."""
         async with self.storage.transaction() as db:
-            return await _insert_rows(db, reminder, rows)
+            return await self._insert_rows(db, reminder, rows)
 
     async def add_notice(
         self, user_key: str, meeting_id: str, detail: str, due_at: datetime
@@ -173,9 +221,17 @@ class ReminderStore:
         """Plan a notice that is tied to no reminder (it outlives the reminder it is about)."""
         async with self.storage.transaction() as db:
             cursor = await db.execute(
-                "INSERT INTO outbox (user_key, reminder_id, kind, meeting_id, due_at, state, "
-                "detail) VALUES (?, NULL, ?, ?, ?, ?, ?)",
-                (user_key, Kind.NOTICE, meeting_id, to_db_time(due_at), RowState.PENDING, detail),
+                "INSERT INTO outbox (user_key, reminder_id, kind, meeting_key, meeting_enc, "
+                "due_at, state, detail) VALUES (?, NULL, ?, ?, ?, ?, ?, ?)",
+                (
+                    user_key,
+                    Kind.NOTICE,
+                    meeting_key(self.secrets, meeting_id),
+                    seal_meeting(self.secrets, meeting_id, "outbox", user_key),
+                    to_db_time(due_at, round_up=True),
+                    RowState.PENDING,
+                    detail,
+                ),
             )
             row_id = cursor.lastrowid
         assert row_id is not None
@@ -201,7 +257,7 @@ class ReminderStore:
             ) as cursor,
         ):
             row = await cursor.fetchone()
-        return _reminder(row) if row else None
+        return self._reminder(row) if row else None
 
     async def reminders_of(self, user_key: str) -> list[tuple[Reminder, datetime | None]]:
         """This user's reminders, each with when its next message is due (None if none)."""
@@ -216,16 +272,7 @@ class ReminderStore:
             ) as cursor,
         ):
             rows = await cursor.fetchall()
-        return [(_reminder(row), from_db_time(row[6]) if row[6] else None) for row in rows]
-
-    async def reminders_of_meeting(self, meeting_id: str) -> list[Reminder]:
-        async with (
-            self.storage.read() as db,
-            db.execute(
-                f"SELECT {_REMINDER_COLUMNS} FROM reminders WHERE meeting_id = ?", (meeting_id,)
-            ) as cursor,
-        ):
-            return [_reminder(row) for row in await cursor.fetchall()]
+        return [(self._reminder(row), from_db_time(row[6]) if row[6] else None) for row in rows]
 
     async def delete_reminder(self, reminder_id: int, user_key: str | None = None) -> bool:
         """Stop a reminder and everything still planned from it; False if it was not there.
@@ -250,7 +297,7 @@ class ReminderStore:
             db.execute(f"SELECT {_PLANNED_COLUMNS} FROM outbox WHERE id = ?", (row_id,)) as cur,
         ):
             row = await cur.fetchone()
-        return _planned(row) if row else None
+        return self._planned(row) if row else None
 
     async def open_rows(
         self, *, due_before: datetime | None = None, limit: int | None = None
@@ -265,7 +312,7 @@ class ReminderStore:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         async with self.storage.read() as db, db.execute(sql, args) as cursor:
-            return [_planned(row) for row in await cursor.fetchall()]
+            return [self._planned(row) for row in await cursor.fetchall()]
 
     async def open_rows_of(
         self, reminder_id: int, occurrence_at: datetime | None = None
@@ -279,20 +326,29 @@ class ReminderStore:
             sql += " AND occurrence_at = ?"
             args.append(to_db_time(occurrence_at))
         async with self.storage.read() as db, db.execute(sql + " ORDER BY due_at", args) as cur:
-            return [_planned(row) for row in await cur.fetchall()]
+            return [self._planned(row) for row in await cur.fetchall()]
 
     async def open_occurrences(self) -> list[tuple[str, datetime]]:
         """The distinct (meeting, occurrence) pairs with open reminder rows: few, even for
-        100,000 rows, so that checking them against the catalogue at start-up is cheap."""
+        100,000 rows, so that checking them against the catalogue at start-up is cheap.
+
+        Grouped by the meeting's keyed hash; the id is unsealed from one row of each group.
+        """
         async with (
             self.storage.read() as db,
             db.execute(
-                "SELECT DISTINCT meeting_id, occurrence_at FROM outbox "
+                "SELECT min(id), occurrence_at FROM outbox "
                 "WHERE state IN ('pending', 'sending') AND occurrence_at IS NOT NULL "
-                "AND reminder_id IS NOT NULL"
+                "AND reminder_id IS NOT NULL GROUP BY meeting_key, occurrence_at"
             ) as cursor,
         ):
-            return [(row[0], from_db_time(row[1])) for row in await cursor.fetchall()]
+            groups = await cursor.fetchall()
+        found: list[tuple[str, datetime]] = []
+        for row_id, occurrence_at in groups:
+            row = await self.row(row_id)
+            if row is not None and row.meeting_id is not None:
+                found.append((row.meeting_id, from_db_time(occurrence_at)))
+        return found
 
     async def open_rows_for_occurrence(
         self, meeting_id: str, occurrence_at: datetime
@@ -300,12 +356,13 @@ class ReminderStore:
         async with (
             self.storage.read() as db,
             db.execute(
-                f"SELECT {_PLANNED_COLUMNS} FROM outbox WHERE meeting_id = ? AND occurrence_at = ?"
-                " AND state IN ('pending', 'sending') AND reminder_id IS NOT NULL",
-                (meeting_id, to_db_time(occurrence_at)),
+                f"SELECT {_PLANNED_COLUMNS} FROM outbox WHERE meeting_key = ? "
+                "AND occurrence_at = ? AND state IN ('pending', 'sending') "
+                "AND reminder_id IS NOT NULL",
+                (meeting_key(self.secrets, meeting_id), to_db_time(occurrence_at)),
             ) as cursor,
         ):
-            return [_planned(row) for row in await cursor.fetchall()]
+            return [self._planned(row) for row in await cursor.fetchall()]
 
     async def claim(self, row_id: int) -> bool:
         """Mark *before* sending: pending → sending. False if another path took it first."""
@@ -338,7 +395,7 @@ class ReminderStore:
             await db.execute(
                 "UPDATE outbox SET state = 'pending', due_at = ? WHERE id = ? "
                 "AND state IN ('pending', 'sending')",
-                (to_db_time(due_at), row_id),
+                (to_db_time(due_at, round_up=True), row_id),
             )
 
     async def finish(self, row_id: int, state: RowState, now: datetime, count: str = "") -> None:
@@ -397,6 +454,61 @@ class ReminderStore:
                 (to_db_time(before),),
             )
             return cursor.rowcount
+
+    async def _insert_rows(
+        self, db, reminder: Reminder, rows: Iterable[PlannedRow]
+    ) -> list[Planned]:
+        """Insert the rows not yet planned, up to the user's `MAX_OPEN_ROWS_PER_USER`."""
+        async with db.execute(
+            "SELECT count(*) FROM outbox WHERE user_key = ? AND state IN ('pending', 'sending')",
+            (reminder.user_key,),
+        ) as cursor:
+            found = await cursor.fetchone()
+        room = MAX_OPEN_ROWS_PER_USER - (found[0] if found else 0)
+        planned: list[Planned] = []
+        for row in rows:
+            if room <= 0:
+                log.warning(
+                    "a user holds %d open reminder rows; no more planned", MAX_OPEN_ROWS_PER_USER
+                )
+                break
+            meeting_id = row.meeting_id or reminder.meeting_id
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO outbox (user_key, reminder_id, kind, meeting_key, "
+                "meeting_enc, occurrence_at, offset_minutes, due_at, state, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                (
+                    reminder.user_key,
+                    reminder.id,
+                    row.kind,
+                    meeting_key(self.secrets, meeting_id),
+                    seal_meeting(self.secrets, meeting_id, "outbox", reminder.user_key),
+                    to_db_time(row.occurrence_at) if row.occurrence_at else None,
+                    row.offset_minutes,
+                    to_db_time(row.due_at, round_up=True),
+                    row.detail,
+                ),
+            )
+            if cursor.rowcount != 1:  # planned before: the same message is not planned twice
+                continue
+            room -= 1
+            assert cursor.lastrowid is not None
+            planned.append(
+                Planned(
+                    cursor.lastrowid,
+                    reminder.user_key,
+                    reminder.id,
+                    row.kind,
+                    meeting_id,
+                    row.occurrence_at,
+                    row.offset_minutes,
+                    row.due_at,
+                    RowState.PENDING,
+                    0,
+                    row.detail,
+                )
+            )
+        return planned
 
     async def count_open(self) -> int:
         async with (
@@ -464,40 +576,3 @@ async def _count(db, name: str, by: int) -> None:
         "ON CONFLICT (name) DO UPDATE SET count = count + excluded.count",
         (name, by),
     )
-
-
-async def _insert_rows(db, reminder: Reminder, rows: Iterable[PlannedRow]) -> list[Planned]:
-    planned: list[Planned] = []
-    for row in rows:
-        meeting_id = row.meeting_id or reminder.meeting_id
-        cursor = await db.execute(
-            "INSERT INTO outbox (user_key, reminder_id, kind, meeting_id, occurrence_at, "
-            "offset_minutes, due_at, state, detail) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-            (
-                reminder.user_key,
-                reminder.id,
-                row.kind,
-                meeting_id,
-                to_db_time(row.occurrence_at) if row.occurrence_at else None,
-                row.offset_minutes,
-                to_db_time(row.due_at),
-                row.detail,
-            ),
-        )
-        assert cursor.lastrowid is not None
-        planned.append(
-            Planned(
-                cursor.lastrowid,
-                reminder.user_key,
-                reminder.id,
-                row.kind,
-                meeting_id,
-                row.occurrence_at,
-                row.offset_minutes,
-                row.due_at,
-                RowState.PENDING,
-                0,
-                row.detail,
-            )
-        )
-    return planned

@@ -31,7 +31,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from bot.reminders.schedule import Kind, checkin_due_at  # noqa: E402
 from bot.secrets import Secrets  # noqa: E402
-from bot.storage import Storage, to_db_time  # noqa: E402
+from bot.storage import (  # noqa: E402
+    SEALED_BUCKETS,
+    Storage,
+    meeting_key,
+    seal_meeting,
+    to_db_time,
+)
 
 STATE_JSON = '{"v":1}'
 
@@ -61,18 +67,35 @@ async def seed(path: Path, secrets: Secrets, users: int, due_at_fn, now: datetim
                 for n in range(start, min(users, start + 10_000)):
                     chat_id = 10_000_000 + n
                     key = storage.user_key(chat_id)
-                    sealed = secrets.seal(str(chat_id).encode(), f"users.chat_id|{key}")
-                    state = secrets.seal(STATE_JSON.encode(), f"users.state|{key}")
+                    sealed = secrets.seal(
+                        str(chat_id).encode(),
+                        f"users.chat_id|{key}",
+                        SEALED_BUCKETS["users.chat_id"],
+                    )
+                    state = secrets.seal(
+                        STATE_JSON.encode(), f"users.state|{key}", SEALED_BUCKETS["users.state"]
+                    )
                     user_rows.append((key, sealed, "nl", state, to_db_time(now)))
                     meeting = meetings[n % len(meetings)]
                     due_at, occurrence_at = due_at_fn(n, meeting)
-                    reminder_rows.append((n + 1, key, meeting.id, "120", 1, to_db_time(now)))
+                    reminder_rows.append(
+                        (
+                            n + 1,
+                            key,
+                            meeting_key(secrets, meeting.id),
+                            seal_meeting(secrets, meeting.id, "reminders", key),
+                            "120",
+                            1,
+                            to_db_time(now),
+                        )
+                    )
                     outbox_rows.append(
                         (
                             key,
                             n + 1,
                             Kind.REMINDER,
-                            meeting.id,
+                            meeting_key(secrets, meeting.id),
+                            seal_meeting(secrets, meeting.id, "outbox", key),
                             to_db_time(occurrence_at),
                             120,
                             to_db_time(due_at),
@@ -84,7 +107,8 @@ async def seed(path: Path, secrets: Secrets, users: int, due_at_fn, now: datetim
                             key,
                             n + 1,
                             Kind.CHECKIN,
-                            meeting.id,
+                            meeting_key(secrets, meeting.id),
+                            seal_meeting(secrets, meeting.id, "outbox", key),
                             to_db_time(occurrence_at),
                             None,
                             to_db_time(checkin_at),
@@ -92,13 +116,14 @@ async def seed(path: Path, secrets: Secrets, users: int, due_at_fn, now: datetim
                     )
                 await db.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?)", user_rows)
                 await db.executemany(
-                    "INSERT INTO reminders (id, user_key, meeting_id, offsets, weekly, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO reminders (id, user_key, meeting_key, meeting_enc, offsets, "
+                    "weekly, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     reminder_rows,
                 )
                 await db.executemany(
-                    "INSERT INTO outbox (user_key, reminder_id, kind, meeting_id, occurrence_at, "
-                    "offset_minutes, due_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')",
+                    "INSERT INTO outbox (user_key, reminder_id, kind, meeting_key, meeting_enc, "
+                    "occurrence_at, offset_minutes, due_at, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
                     outbox_rows,
                 )
     finally:
@@ -281,12 +306,15 @@ async def _align_occurrences(storage: Storage, after: datetime) -> None:
             if occurrence_at is None:
                 continue
             await db.execute(
-                "UPDATE outbox SET occurrence_at = ? WHERE meeting_id = ?",
-                (to_db_time(occurrence_at), meeting.id),
+                "UPDATE outbox SET occurrence_at = ? WHERE meeting_key = ?",
+                (to_db_time(occurrence_at), meeting_key(storage.secrets, meeting.id)),
             )
             await db.execute(
-                "UPDATE outbox SET due_at = ? WHERE meeting_id = ? AND kind = 'checkin'",
-                (to_db_time(checkin_due_at(occurrence_at, meeting.duration)), meeting.id),
+                "UPDATE outbox SET due_at = ? WHERE meeting_key = ? AND kind = 'checkin'",
+                (
+                    to_db_time(checkin_due_at(occurrence_at, meeting.duration)),
+                    meeting_key(storage.secrets, meeting.id),
+                ),
             )
 
 
