@@ -12,9 +12,10 @@ COPY bot /src/bot
 COPY catalogue /src/catalogue
 COPY dialogs /src/dialogs
 COPY locales /src/locales
-# The bot itself, without its dependencies (already installed from the lock) and without
-# fetching build tools: the venv's own setuptools builds it.
-RUN /opt/venv/bin/pip install --no-deps --no-build-isolation /src
+# The bot itself, without its dependencies (already installed from the lock). pip fetches
+# its build backend (setuptools, pyproject.toml) for this build only; it does not end up in
+# the image. To pin that too: add setuptools to the lock and use --no-build-isolation.
+RUN /opt/venv/bin/pip install --no-deps /src
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin bot \

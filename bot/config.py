@@ -249,24 +249,6 @@ class Config:
         )
 
 
-def _is_safe_api_url(url: str) -> bool:
-    """https anywhere, or http to this machine (a self-hosted server beside the bot).
-
-    >>> _is_safe_api_url("http://127.0.0.1:8081"), _is_safe_api_url("http://bot-api:8081")
-    (True, False)
-    """
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return True
-    host = parts.hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def with_secret_files(environ: Mapping[str, str]) -> dict[str, str]:
     """`environ` with each ``NAME_FILE`` of `SECRET_FILE_VARIABLES` read into ``NAME``.
 
@@ -285,6 +267,24 @@ def with_secret_files(environ: Mapping[str, str]) -> dict[str, str]:
     if problems:
         raise ConfigError(problems)
     return env
+
+
+def _is_safe_api_url(url: str) -> bool:
+    """https anywhere, or http to this machine (a self-hosted server beside the bot).
+
+    >>> _is_safe_api_url("http://127.0.0.1:8081"), _is_safe_api_url("http://bot-api:8081")
+    (True, False)
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = parts.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _int(

@@ -82,25 +82,6 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def _numbers_only(args: Any) -> Any:
-    """A library record's arguments with everything but numbers withheld."""
-
-    def keep(value: object) -> object:
-        return value if isinstance(value, int | float) or value is None else WITHHELD
-
-    if isinstance(args, Mapping):
-        return {name: keep(value) for name, value in args.items()}
-    return tuple(keep(value) for value in args)
-
-
-def _type_and_place(exc_info: Any) -> str:
-    """An exception as its traceback's code locations and its type, without its message."""
-    kind, _error, tb = exc_info
-    frames = "".join(traceback.format_tb(tb)) if tb else ""
-    name = kind.__name__ if kind else "Exception"
-    return f"Traceback (most recent call last):\n{frames}{name} ({WITHHELD})"
-
-
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time (UTC, ISO 8601), level, logger, message, exception.
 
@@ -122,6 +103,25 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             line["stack"] = record.stack_info
         return json.dumps(line, ensure_ascii=False)
+
+
+def _numbers_only(args: Any) -> Any:
+    """A library record's arguments with everything but numbers withheld."""
+
+    def keep(value: object) -> object:
+        return value if isinstance(value, int | float) or value is None else WITHHELD
+
+    if isinstance(args, Mapping):
+        return {name: keep(value) for name, value in args.items()}
+    return tuple(keep(value) for value in args)
+
+
+def _type_and_place(exc_info: Any) -> str:
+    """An exception as its traceback's code locations and its type, without its message."""
+    kind, _error, tb = exc_info
+    frames = "".join(traceback.format_tb(tb)) if tb else ""
+    name = kind.__name__ if kind else "Exception"
+    return f"Traceback (most recent call last):\n{frames}{name} ({WITHHELD})"
 
 
 def setup_logging(

@@ -177,6 +177,22 @@ def test_the_terminal_runs_on_the_fake_clock(tmp_path: Path):
     assert " maart, " in done.stdout and " november, " not in done.stdout
 
 
+def test_secrets_can_come_from_files_as_docker_and_kubernetes_mount_them(tmp_path: Path):
+    from bot.config import with_secret_files
+
+    (tmp_path / "token").write_text("123:abc\n")
+    env = with_secret_files(
+        {"TELEGRAM_BOT_TOKEN_FILE": str(tmp_path / "token"), "WEBHOOK_SECRET": "direct"}
+    )
+    assert Config.from_env(env).telegram_bot_token == "123:abc"  # newline stripped
+    both = with_secret_files(
+        {"TELEGRAM_BOT_TOKEN": "set:directly", "TELEGRAM_BOT_TOKEN_FILE": str(tmp_path / "x")}
+    )
+    assert both["TELEGRAM_BOT_TOKEN"] == "set:directly"  # the variable wins; no file read
+    with pytest.raises(ConfigError, match="ZELFHULPWIJZER_SECRET_KEY_FILE: cannot read"):
+        with_secret_files({"ZELFHULPWIJZER_SECRET_KEY_FILE": str(tmp_path / "missing")})
+
+
 @pytest.mark.parametrize(
     ("url", "allowed"),
     [
@@ -197,19 +213,3 @@ def test_production_sends_the_token_in_clear_only_to_this_machine(url: str, allo
         with pytest.raises(ConfigError, match="TELEGRAM_API_BASE_URL: production needs https"):
             Config.from_env(environ)
     assert Config.from_env({"TELEGRAM_API_BASE_URL": url})  # development: anything goes
-
-
-def test_secrets_can_come_from_files_as_docker_and_kubernetes_mount_them(tmp_path: Path):
-    from bot.config import with_secret_files
-
-    (tmp_path / "token").write_text("123:abc\n")
-    env = with_secret_files(
-        {"TELEGRAM_BOT_TOKEN_FILE": str(tmp_path / "token"), "WEBHOOK_SECRET": "direct"}
-    )
-    assert Config.from_env(env).telegram_bot_token == "123:abc"  # newline stripped
-    both = with_secret_files(
-        {"TELEGRAM_BOT_TOKEN": "set:directly", "TELEGRAM_BOT_TOKEN_FILE": str(tmp_path / "x")}
-    )
-    assert both["TELEGRAM_BOT_TOKEN"] == "set:directly"  # the variable wins; no file read
-    with pytest.raises(ConfigError, match="ZELFHULPWIJZER_SECRET_KEY_FILE: cannot read"):
-        with_secret_files({"ZELFHULPWIJZER_SECRET_KEY_FILE": str(tmp_path / "missing")})

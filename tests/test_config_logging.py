@@ -65,26 +65,6 @@ def test_chatty_libraries_are_set_to_warning(stream):
     assert "HTTP Request" not in stream.getvalue()
 
 
-def test_a_library_record_keeps_its_words_but_not_a_raw_update(stream):
-    batch = [{"update_id": 5, "message": {"from": {"first_name": "Annelies"}, "text": "help me"}}]
-    try:
-        raise KeyError(f"persistent_id missing in {batch!r}")
-    except KeyError as error:
-        logging.getLogger("telegram.ext.ExtBot").critical(
-            "Error while parsing updates! Received data was %r", batch, exc_info=error
-        )
-    logging.getLogger("apscheduler.scheduler").warning(
-        "Run time of job %s was missed by %d s", "x", 7
-    )
-    text = stream.getvalue()
-    assert "Annelies" not in text and "help me" not in text
-    assert "Error while parsing updates" in text and "KeyError" in text  # still says what
-    assert "missed by 7 s" in text  # numbers stay
-    # Our own records keep their arguments (they are written to name no one).
-    logging.getLogger("bot.test").warning("skipped update %d: %s", 5, "KeyError")
-    assert "skipped update 5: KeyError" in stream.getvalue()
-
-
 def test_json_lines_carry_the_same_redaction():
     import json
 
@@ -121,3 +101,23 @@ def test_log_format_is_read_from_the_environment():
     assert Config.from_env({}).log_format == "text"
     with pytest.raises(ConfigError, match="LOG_FORMAT"):
         Config.from_env({"LOG_FORMAT": "xml"})
+
+
+def test_a_library_record_keeps_its_words_but_not_a_raw_update(stream):
+    batch = [{"update_id": 5, "message": {"from": {"first_name": "Annelies"}, "text": "help me"}}]
+    try:
+        raise KeyError(f"persistent_id missing in {batch!r}")
+    except KeyError as error:
+        logging.getLogger("telegram.ext.ExtBot").critical(
+            "Error while parsing updates! Received data was %r", batch, exc_info=error
+        )
+    logging.getLogger("apscheduler.scheduler").warning(
+        "Run time of job %s was missed by %d s", "x", 7
+    )
+    text = stream.getvalue()
+    assert "Annelies" not in text and "help me" not in text
+    assert "Error while parsing updates" in text and "KeyError" in text  # still says what
+    assert "missed by 7 s" in text  # numbers stay
+    # Our own records keep their arguments (they are written to name no one).
+    logging.getLogger("bot.test").warning("skipped update %d: %s", 5, "KeyError")
+    assert "skipped update 5: KeyError" in stream.getvalue()

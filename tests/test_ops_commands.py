@@ -234,12 +234,13 @@ async def test_an_interrupted_rotation_keeps_the_bot_off_and_resumes(
     real_seal = Secrets.seal
     sealed = 0
 
-    def failing_seal(self: Secrets, data: bytes, context: str) -> bytes:
+    def failing_seal(self: Secrets, data: bytes, context: str, *args: int) -> bytes:
         nonlocal sealed
-        sealed += 1
-        if sealed == 5:  # the third user's chat id: two users are done, three are not
-            raise OSError("No space left on device")
-        return real_seal(self, data, context)
+        if context.startswith("users.chat_id|"):
+            sealed += 1
+            if sealed == 3:  # the third user's chat id: two users are done, three are not
+                raise OSError("No space left on device")
+        return real_seal(self, data, context, *args)
 
     monkeypatch.setattr(key_rotation, "BATCH", 2)  # two users per transaction
     monkeypatch.setattr(Secrets, "seal", failing_seal)
@@ -271,3 +272,17 @@ def test_rotate_key_needs_a_new_key_that_differs(tmp_path: Path) -> None:
         rotate_key(config_for(data_dir), {})
     with pytest.raises(RotationError, match="the key in use"):
         rotate_key(config_for(data_dir), {NEW_KEY_ENV: OLD_KEY})
+
+
+def test_rotate_key_refuses_a_schema_it_does_not_know(tmp_path: Path) -> None:
+    """A newer migration may seal more with the key: rotating only part of it would lose it."""
+    import sqlite3
+    from contextlib import closing
+
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    with closing(sqlite3.connect(data_dir / "zelfhulpwijzer.sqlite3")) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(RotationError, match="schema 99"):
+        rotate_key(config_for(data_dir), {NEW_KEY_ENV: NEW_KEY})
+    assert not (data_dir / MARKER).exists()

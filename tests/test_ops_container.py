@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from fakebotapi import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT = 7_414_000_001
-KEY = "3c" * 32
+KEY = secrets.token_hex(32)  # production refuses a key that is not random
 
 
 def final_stage() -> dict[str, object]:
@@ -49,7 +50,7 @@ def test_the_image_is_slim_unprivileged_locked_and_holds_no_secret() -> None:
     assert stage["USER"] not in ("root", "0")
     assert json.loads(str(stage["VOLUME"])) == [stage["ENV"]["ZELFHULPWIJZER_DATA_DIR"]]  # type: ignore[index]
     assert "pip install --require-hashes -r /tmp/requirements.lock" in dockerfile
-    assert "pip install --no-deps --no-build-isolation /src" in dockerfile
+    assert "pip install --no-deps /src" in dockerfile
     env = stage["ENV"]
     assert env["ZELFHULPWIJZER_ENV"] == "production"  # type: ignore[index]
     assert not [name for name in env if re.search("TOKEN|SECRET|KEY", name)]  # type: ignore[union-attr]
