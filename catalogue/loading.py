@@ -152,7 +152,8 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
     record["timezone"] = meeting.timezone
     if meeting.venue is not None:
         v = meeting.venue
-        record["venue"] = {
+        record["venue"] = {"name": v.name} if v.name else {}
+        record["venue"] |= {
             "address": v.address,
             "postcode": v.postcode,
             "city": v.city,
@@ -165,9 +166,17 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
         record["online"] = {k: v for k, v in online.items() if v is not None}
     if meeting.attributes:
         record["attributes"] = sorted(a.value for a in meeting.attributes)
-    record["language"] = meeting.language
+    record["languages"] = list(meeting.languages)
     if meeting.notes is not None:
         record["notes"] = {"nl": meeting.notes.nl, "en": meeting.notes.en}
+    optional = {
+        "location_notes": meeting.location_notes,
+        "group_notes": meeting.group_notes,
+        "url": meeting.url,
+        "feedback": list(meeting.feedback) or None,
+        "changed_on": meeting.changed_on,
+    }
+    record |= {k: v for k, v in optional.items() if v is not None}
     if meeting.cancelled_on:
         record["cancelled_on"] = sorted(meeting.cancelled_on)
     if meeting.ends_on is not None:
@@ -182,11 +191,11 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
 def source_to_record(source: Source) -> dict[str, Any]:
     """The data-file form of a `Source` (for a file's top-level `source:` or a record)."""
     record: dict[str, Any] = {"name": source.name, "url": source.url}
-    record["verified_on"] = source.verified_on
+    if source.verified_on is not None:
+        record["verified_on"] = source.verified_on
     record["sample"] = source.sample
-    if source.imported_on is not None:
-        record["imported_on"] = source.imported_on
-    return record
+    optional = {"imported_on": source.imported_on, "as_of": source.as_of, "via": source.via}
+    return record | {k: v for k, v in optional.items() if v is not None}
 
 
 # --------------------------------------------------------------------------- whole load

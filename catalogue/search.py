@@ -175,7 +175,7 @@ class SearchIndex:
                 (_OPEN_BLOCKER if Attribute.CLOSED in attributes else 0)
                 | (_WOMEN if Attribute.WOMEN in attributes else 0)
                 | (_YOUTH if Attribute.YOUTH in attributes else 0)
-                | (_ENGLISH if Attribute.ENGLISH in attributes or meeting.language == "en" else 0)
+                | (_ENGLISH if "en" in meeting.languages else 0)
             )
             weekdays = rule_weekdays(meeting.rrule, meeting.first_on)
             self._days.append(_ANY_DAY if weekdays is None else sum(1 << day for day in weekdays))

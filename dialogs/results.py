@@ -20,7 +20,8 @@ from catalogue.search import Filters, Match, Query, SearchResult
 from dialogs.actions import GLOBAL, action
 from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
-from dialogs.formatting import clock_time, day, distance, meeting_time, weekday_name
+from dialogs.formatting import clock_time, distance, meeting_time, weekday_name
+from dialogs.provenance import provenance_line
 from dialogs.screen import Attachment, Button, Screen, VenuePin
 from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
@@ -319,7 +320,11 @@ def meeting_screen(
             "Let op: dit is een voorbeeld om de bot uit te proberen. "
             "Deze bijeenkomst bestaat niet echt."
         )
-    if next_at is not None:
+    if next_at is not None and meeting.duration is None:
+        when = _("Volgende keer: {when} (eindtijd niet opgegeven)").format(
+            when=meeting_time(next_at, ctx.language)
+        )
+    elif next_at is not None:
         when = _("Volgende keer: {when} tot {end}").format(
             when=meeting_time(next_at, ctx.language),
             end=clock_time(next_at + meeting.duration, ctx.language),
@@ -338,7 +343,7 @@ def meeting_screen(
             details.append(_("Inbellen: {phone}").format(phone=meeting.online.phone))
     if organisation.website:
         details.append(_("Website: {url}").format(url=organisation.website))
-    if meeting.language == "en" or Attribute.ENGLISH in meeting.attributes:
+    if "en" in meeting.languages:
         details.append(_("Deze bijeenkomst is in het Engels."))
     notes = meeting.notes.get(ctx.language) if meeting.notes else None
     first_time = join(
@@ -347,9 +352,7 @@ def meeting_screen(
         ),
         organisation.first_meeting.get(ctx.language),
     )
-    source = _("Bron: {source}, gecontroleerd op {date}.").format(
-        source=meeting.source.name, date=day(meeting.source.verified_on, ctx.language)
-    )
+    source = provenance_line(meeting, organisation.website, ctx)
     text = join(title, sample, "\n".join(details), notes, first_time, source)
     venue = None
     if meeting.venue is not None:
