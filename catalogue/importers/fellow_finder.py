@@ -75,7 +75,7 @@ class Program:
 
 PROGRAMS = {
     "NA": Program("na", "NA Nederland (nanederland.nl)", "https://www.nanederland.nl/"),
-    "AA": Program("aa", "AA Nederland (aa-nederland.nl)", "https://www.aa-nederland.nl/"),
+    "AA": Program("aa", "AA Nederland (aa-nederland.nl)", "https://aa-nederland.nl/"),
     "CA": Program("ca", "CA Holland (ca-holland.nl)", "https://ca-holland.nl/"),
 }
 

@@ -226,14 +226,15 @@ def _weekdays(value: Any) -> list[int]:
     return weekdays
 
 
-def _types(value: Any) -> set[str]:
+def _types(value: Any) -> list[str]:
+    """The record's type codes in the feed's order (the first language is the main one)."""
     if value is None:
-        return set()
+        return []
     if isinstance(value, str):  # a sheet-style "O, W"
         value = re.split(r"[,;\s]+", value)
     if not isinstance(value, list):
         raise RecordProblem("field 'types' is not a list of codes")
-    return {text_of(t).upper() for t in value if text_of(t)}
+    return list(dict.fromkeys(text_of(t).upper() for t in value if text_of(t)))
 
 
 def _address(raw: dict[str, Any]) -> tuple[str, str, str, Country | None]:

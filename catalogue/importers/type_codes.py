@@ -14,10 +14,13 @@ Rules of this module:
 
 Sources of the lists: Meeting Guide's `data/types.json` (code4recovery/spec),
 plus ``ONL`` (online) and ``NL`` (Dutch) of the 12 Step Meeting List as used
-by aa-nederland.nl and ca-holland.nl; NA Nederland's codes as published on
-nanederland.nl (read from the fellow-finder copy of 2026-07-18, where each
-code's meaning was checked against the meetings' names: ``PO`` Polish
-meetings, ``FAR`` Farsi, ``BEG`` "nieuwkomers", ``Y`` "jongeren").
+by aa-nederland.nl and ca-holland.nl; NA Nederland's codes, which are
+BMLT's standard world ids (``BEG``, ``BT``, ``Y`` young people, ``RA``
+restricted attendance ...) plus its own ``ENG``, ``LGBT``, ``FAR``, ``RUS``,
+``PO`` and region codes ``RG..`` (the language codes were read against the
+meetings' names in the fellow-finder copy of 2026-07-18: ``PO`` are Polish
+meetings, ``FAR`` Farsi). In that copy ``B`` of AA and CA names Big Book
+studies, as in Meeting Guide's list: it is no newcomer flag.
 """
 
 from __future__ import annotations
