@@ -39,7 +39,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -126,6 +126,8 @@ class SearchResult:
     nearby: bool
     contacts: tuple[Organisation, ...] = ()
     online: tuple[Match, ...] = ()
+    without_meetings: tuple[Organisation, ...] = ()
+    """Fitting organisations with no meeting in the catalogue: offered themselves instead."""
 
 
 @dataclass(slots=True)
@@ -163,6 +165,7 @@ class SearchIndex:
         self._zone: list[str] = []
         self._grid: dict[tuple[int, int], dict[str, _Bucket]] = defaultdict(dict)
         self._online: dict[str, list[int]] = defaultdict(list)
+        self._with_meetings: set[str] = set()
         self._next_cache: dict[int, tuple[datetime, datetime]] = {}
         self._fit_cache: dict[tuple[Seeker, Problem, Relation | None], tuple[str, ...]] = {}
         for meeting in catalogue.meetings.values():
@@ -170,6 +173,7 @@ class SearchIndex:
                 continue
             index = len(self._meetings)
             self._meetings.append(meeting)
+            self._with_meetings.add(meeting.organisation_id)
             attributes = meeting.attributes
             self._attrs.append(
                 (_OPEN_BLOCKER if Attribute.CLOSED in attributes else 0)
@@ -210,7 +214,20 @@ class SearchIndex:
         return len(self._meetings)
 
     def find(self, query: Query, now: datetime, limit: int = 5, offset: int = 0) -> SearchResult:
-        """The best fitting meetings for `query` as of `now` (aware); see the module docstring."""
+        """The best fitting meetings for `query` as of `now` (aware); see the module docstring.
+
+        Fitting organisations that have no meetings here at all come with the
+        result (`without_meetings`), so that a person still sees them.
+        """
+        result = self._find(query, now, limit, offset)
+        absent = tuple(
+            self._catalogue.organisations[o]
+            for o in self._fitting(query)
+            if o not in self._with_meetings
+        )
+        return replace(result, without_meetings=absent) if absent else result
+
+    def _find(self, query: Query, now: datetime, limit: int, offset: int) -> SearchResult:
         organisation_ids = self._fitting(query)
         if query.origin is None:
             online, total = self._soonest_online(

@@ -179,6 +179,7 @@ def _matches_screen(
         count,
         sample_note(result.matches, ctx),
         _("Kies een bijeenkomst voor meer uitleg."),
+        organisations_without_meetings(result, ctx),
     )
     rows = _result_buttons(result.matches, first, ctx)
     if last < result.total:
@@ -225,6 +226,7 @@ def _fallback_screen(
         parts.append(_("Of doe mee vanuit huis:"))
         parts.append("\n\n".join(_entry(i + 1, m, ctx) for i, m in enumerate(online)))
         parts.append(sample_note(online, ctx))
+    parts.append(organisations_without_meetings(result, ctx))
     parts.append(_("Je huisarts en de hulplijnen onder /hulp kunnen je ook verder helpen."))
     rows = _result_buttons(online, 1, ctx)
     if state.has_filters:
@@ -233,9 +235,25 @@ def _fallback_screen(
     return Screen(join(*parts), tuple(rows)), tuple(m.meeting.id for m in online)
 
 
+def organisations_without_meetings(result: SearchResult, ctx: TurnContext) -> str | None:
+    """Fitting organisations whose meetings we do not list: what they are and how to reach them.
+
+    Without this, a fitting group with no meetings in the catalogue would
+    simply not be there; now the person can still find it.
+    """
+    _ = ctx.gettext
+    listed = set(result.contacts)
+    others = [o for o in result.without_meetings if o not in listed]
+    if not others:
+        return None
+    lines = [_contact_line(o, ctx) for o in others]
+    return join(_("Ook voor jou, met bijeenkomsten die ik (nog) niet ken:"), "\n".join(lines))
+
+
 def _contact_line(organisation: Organisation, ctx: TurnContext) -> str:
     ways = [w for w in (organisation.website, organisation.phone) if w]
     line = f"• {organisation.name}: {' · '.join(ways)}"
+    line += "\n  " + organisation.description.get(ctx.language)
     if organisation.source.sample:
         line += " " + sample_mark(ctx)
     return line

@@ -103,3 +103,29 @@ def test_the_command_line_shows_real_meetings_outside_demo_mode(tmp_path, args, 
     assert done.returncode == 0, done.stderr
     assert says in done.stdout
     assert "sample" not in done.stdout.replace("sample  ", "").replace(" sample", "")
+
+
+def test_an_organisation_without_real_meetings_is_offered_itself():
+    from catalogue.kinds import Problem, Relation, Seeker
+    from catalogue.places import PlaceIndex
+    from catalogue.search import Query
+    from dialogs.results import show_results
+    from dialogs.state import DialogState
+
+    catalogue = real()
+    ctx = make_ctx(catalogue=catalogue, search=SearchIndex(catalogue), now=make_ctx().now)
+    utrecht = PlaceIndex.bundled().lookup("Utrecht").place
+    query = Query(Seeker.NAASTE, Problem.ALCOHOL, Relation.PARTNER, utrecht)
+    assert ctx.search.find(query, ctx.now).matches == ()  # no Al-Anon meetings in the copy
+    state = DialogState(
+        seeker=Seeker.NAASTE,
+        relation=Relation.PARTNER,
+        problem=Problem.ALCOHOL,
+        place_id=utrecht.id,
+    )
+    _state, screen, _result = show_results(state, ctx)
+    al_anon = catalogue.organisations["al-anon"]
+    assert al_anon.website in screen.text
+    assert al_anon.description.nl in screen.text  # what it is
+    self_search = ctx.search.find(Query(Seeker.SELF, Problem.GAMBLING, None, utrecht), ctx.now)
+    assert self_search.without_meetings  # gamblers' groups have no meetings in the copy
