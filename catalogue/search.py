@@ -51,6 +51,8 @@ from catalogue.places import Place
 from catalogue.recurrence import next_meeting_at, next_meeting_on_weekday, rule_weekdays
 
 RADIUS_KM = 25.0
+#: How many fitting organisations without meetings a results page offers (best fitting first).
+MAX_WITHOUT_MEETINGS = 3
 WIDE_RADIUS_KM = 50.0
 MIN_NEARBY = 3
 """Fewer results than this within RADIUS_KM widens the search to WIDE_RADIUS_KM."""
@@ -217,15 +219,14 @@ class SearchIndex:
         """The best fitting meetings for `query` as of `now` (aware); see the module docstring.
 
         Fitting organisations that have no meetings here at all come with the
-        result (`without_meetings`), so that a person still sees them.
+        result (`without_meetings`: reachable ones, of the origin's country
+        when there are such, at most `MAX_WITHOUT_MEETINGS` in order of fit),
+        so that a person still sees them.
         """
         result = self._find(query, now, limit, offset)
-        absent = tuple(
-            self._catalogue.organisations[o]
-            for o in self._fitting(query)
-            if o not in self._with_meetings
-        )
-        return replace(result, without_meetings=absent) if absent else result
+        absent = [o for o in self._fitting(query) if o not in self._with_meetings]
+        offered = self._contacts(tuple(absent), query.origin)[:MAX_WITHOUT_MEETINGS]
+        return replace(result, without_meetings=offered) if offered else result
 
     def _find(self, query: Query, now: datetime, limit: int, offset: int) -> SearchResult:
         organisation_ids = self._fitting(query)
