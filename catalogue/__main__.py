@@ -108,6 +108,7 @@ def summary_lines(catalogue: Catalogue, today: date) -> list[str]:
         f"clinics: {len(catalogue.clinics)} (sample: {clinics_sample})",
         f"places covered: {len(places)} ({country_text or 'none'})",
         f"fit rules: {len(catalogue.fit_rules)}",
+        *(f"left out of a bundled copy: {line}" for line in catalogue.left_out),
     ]
 
 

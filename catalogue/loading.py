@@ -239,7 +239,7 @@ class _Loader:
         self.errors: list[DataFileError] = []
         self.files: list[str] = []
         self.records: dict[str, list[_Loaded]] = {key: [] for key in KINDS}
-        self.skipped: list[Any] = []
+        self.left_out: list[str] = []
 
     @staticmethod
     def display_name(path: Path) -> str:
@@ -345,7 +345,7 @@ class _Loader:
         except CatalogueError as error:
             self.errors.append(DataFileError(file, None, None, str(error)))
             return
-        self.skipped.extend(parsed.skipped)
+        self.left_out.extend(str(skipped) for skipped in parsed.skipped)
         for meeting in parsed.meetings:
             self.records["meetings"].append(_Loaded(meeting, file, f"meeting '{meeting.id}'"))
 
@@ -414,6 +414,7 @@ class _Loader:
             clinics=clinics,
             fit_rules=tuple(item.record for item in self.records["fit"]),
             files=tuple(self.files),
+            left_out=tuple(self.left_out),
         )
 
     def check_fit_rule(self, item: _Loaded, organisations: Mapping[str, Organisation]) -> None:

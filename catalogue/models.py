@@ -239,6 +239,8 @@ class Catalogue:
     clinics: Mapping[str, Clinic]
     fit_rules: tuple[FitRule, ...]
     files: tuple[str, ...] = field(default=())
+    left_out: tuple[str, ...] = field(default=())
+    """Records of the bundled real copies that could not be used, each with why."""
 
     def __post_init__(self) -> None:
         for name in ("organisations", "meetings", "helplines", "clinics"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -129,3 +130,40 @@ def test_an_organisation_without_real_meetings_is_offered_itself():
     assert al_anon.description.nl in screen.text  # what it is
     self_search = ctx.search.find(Query(Seeker.SELF, Problem.GAMBLING, None, utrecht), ctx.now)
     assert self_search.without_meetings  # gamblers' groups have no meetings in the copy
+
+
+def test_a_record_of_a_copy_that_cannot_be_used_is_left_out_and_named(tmp_path):
+    good = {
+        "id": "NA:test",
+        "program": "NA",
+        "name": "NA Test",
+        "day": 2,
+        "time": "20:00",
+        "endTime": "21:00",
+        "timezone": "Europe/Amsterdam",
+        "location": None,
+        "address": "Oudegracht 1",
+        "city": "Utrecht",
+        "postalCode": "3511 AB",
+        "lat": 52.09,
+        "lng": 5.12,
+        "types": ["O"],
+        "lang": None,
+        "isOnline": False,
+        "conferenceUrl": None,
+        "conferencePhone": None,
+        "notes": None,
+        "locationNotes": None,
+        "url": "https://www.nanederland.nl/meetings/test/",
+        "updated": "2026-07-13 17:56:45",
+    }
+    bad = {**good, "id": "NA:nowhere", "address": None, "city": None, "lat": None}
+    copy = tmp_path / "copy.json"
+    copy.write_text(json.dumps({"generated": "2026-07-18T05:34:48Z", "meetings": [good, bad]}))
+    yaml_files = [p for p in bundled_files(samples=False) if p.suffix == ".yaml"]
+    catalogue = load_files([*yaml_files, copy], today=TODAY)
+    assert list(catalogue.meetings) == ["na-test"]
+    assert catalogue.meetings["na-test"].source.as_of == COPY_DATE
+    assert catalogue.left_out == (
+        f"{copy}: record 2 'NA:nowhere': no address and no conference link or phone",
+    )
