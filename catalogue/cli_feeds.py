@@ -122,6 +122,8 @@ def _refresh(args: argparse.Namespace, data_dir: Path, now: datetime) -> int:
         if result.report is not None:
             for skipped in result.report.skipped:
                 print(f"  skipped: {skipped}")
+            for merged in result.report.merged:
+                print(f"  merged: {merged}")
         print(result.summary())
     return 1 if any(r.outcome is Outcome.FAILED for r in results) else 0
 

@@ -195,6 +195,7 @@ def _succeeded(
         update["record_count"] = _kept(report)
         update["skipped"] = tuple(str(s) for s in report.skipped[:MAX_REASONS_KEPT])
         update["skipped_count"] = len(report.skipped)
+        update["merged"] = tuple(str(m) for m in report.merged)
     return before.model_copy(update=update)
 
 
