@@ -151,3 +151,23 @@ async def test_an_admin_sees_each_feeds_health_in_stats(bot, server) -> None:
     assert feeds[1].endswith(", 1 meetings")
     assert feeds[2].endswith("aa-utrecht: the server answered 503")
     assert "Feeds" not in (await bot.say(CHAT, "/stats")).text
+
+
+async def test_after_thirty_days_without_a_refresh_people_are_told_it_may_be_outdated(
+    bot, server
+) -> None:
+    server.route("/aa.json", json.dumps(feed_records("19:30")))
+    await run_job(bot, "feed:aa-utrecht")
+    warning = "niet bijgewerkt"
+    assert warning not in await results_in_utrecht(bot, CHAT)
+
+    server.route("/aa.json", status=503)
+    bot.clock.advance(days=29)
+    await run_job(bot, "feed:aa-utrecht")
+    assert warning not in await results_in_utrecht(bot, CHAT + 1)
+    bot.clock.advance(days=2)  # 31 days since the last good copy
+    await run_job(bot, "feed:aa-utrecht")
+    results = await results_in_utrecht(bot, CHAT + 2)
+    assert "meer dan 30 dagen niet bijgewerkt" in results
+    page = await bot.press(CHAT + 2, NAME)
+    assert "meer dan 30 dagen niet bijgewerkt" in page.text
