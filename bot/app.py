@@ -54,6 +54,7 @@ __all__ = [
     "TerminalBot",
     "build_telegram",
     "effect_handlers",
+    "health_routes",
     "load_catalogue_and_indexes",
     "open_core",
     "open_terminal",
@@ -176,7 +177,11 @@ async def build_telegram(
     application = build_application(bot, jobs, deps)
     schedule_daily_purge(jobs, core.storage, core.clock, config.idle_days)
     if config.webhook_url:  # nobody may write for hours: ask Telegram, so readiness knows
-        jobs.run_repeating(lambda _: probe_webhook(bot), interval=60, first=1, name="probe")
+
+        async def probe(_context: object) -> None:
+            await probe_webhook(bot)
+
+        jobs.run_repeating(probe, interval=60, first=1, name="webhook-probe")
     return TelegramBot(core, deps, application, trigger, feeds, health_routes(core, watch))
 
 

@@ -33,6 +33,12 @@ from dialogs import DialogState, state_to_json
 
 __all__ = ["MARKER", "NEW_KEY_ENV", "RotationError", "refuse_during_rotation", "rotate_key"]
 
+ROTATED_SCHEMA = 4
+"""The schema whose every sealed value and keyed hash this module re-keys: ``users.chat_id``
+and ``users.state`` sealed, ``user_key`` in `USER_TABLES`. A migration that seals or hashes
+anything else with the key must extend `_resealed`/`_write` and raise this; until then the
+rotation refuses to run, rather than leave values that no key opens."""
+
 NEW_KEY_ENV = "ZELFHULPWIJZER_NEW_SECRET_KEY"
 MARKER = "key-rotation-in-progress"
 BATCH = 200
@@ -67,6 +73,13 @@ def rotate_key(config: Config, environ: Mapping[str, str]) -> str:
     marker.write_text(f"started {datetime.now(UTC).isoformat(timespec='seconds')}\n")
     rotated = done = 0
     with _connect(config.database_path) as db:
+        schema = db.execute("PRAGMA user_version").fetchone()[0]
+        if schema != ROTATED_SCHEMA:
+            marker.unlink()
+            raise RotationError(
+                f"the database has schema {schema}; this rotate-key re-keys schema "
+                f"{ROTATED_SCHEMA} only (values sealed by newer migrations would be lost)"
+            )
         users = db.execute("SELECT user_key, chat_id_enc, state_enc FROM users").fetchall()
         for start in range(0, len(users), BATCH):
             todo = []

@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class TurnScope:
-    """Who a turn is for, handed to effect handlers and context providers.
+    """Who a turn is for, handed to the effect handlers.
 
     `chat_id` is there to send to; never log it. `language` is the one the
     turn was answered in (after a `SetLanguage` in this turn, the new one).

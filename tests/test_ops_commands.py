@@ -271,3 +271,17 @@ def test_rotate_key_needs_a_new_key_that_differs(tmp_path: Path) -> None:
         rotate_key(config_for(data_dir), {})
     with pytest.raises(RotationError, match="the key in use"):
         rotate_key(config_for(data_dir), {NEW_KEY_ENV: OLD_KEY})
+
+
+def test_rotate_key_refuses_a_schema_it_does_not_know(tmp_path: Path) -> None:
+    """A newer migration may seal more with the key: rotating only part of it would lose it."""
+    import sqlite3
+    from contextlib import closing
+
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    with closing(sqlite3.connect(data_dir / "zelfhulpwijzer.sqlite3")) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(RotationError, match="schema 99"):
+        rotate_key(config_for(data_dir), {NEW_KEY_ENV: NEW_KEY})
+    assert not (data_dir / MARKER).exists()

@@ -20,6 +20,7 @@ from fakebotapi import FakeBotAPI, Fault, Reply
 from telegram.ext import JobQueue
 
 from bot.config import Config
+from bot.metrics import Metrics
 from bot.telegram_adapter import (
     RetryingRateLimiter,
     TelegramDeps,
@@ -27,6 +28,7 @@ from bot.telegram_adapter import (
     build_bot,
     running,
 )
+from bot.telegram_request import ApiWatch
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
 from dialogs.screen import AskLocation, Attachment, Button, Screen, VenuePin
 
@@ -97,7 +99,13 @@ async def rig(fake_api: FakeBotAPI) -> AsyncIterator[Rig]:
     runner = ScriptedRunner()
     config = Config(telegram_bot_token=fake_api.token, telegram_api_base_url=fake_api.root_url)
     app = build_application(
-        build_bot(config, rate_limiter=RetryingRateLimiter(backoff_s=0.05), read_timeout_s=1.0),
+        build_bot(
+            config,
+            Metrics(),
+            ApiWatch(),
+            rate_limiter=RetryingRateLimiter(backoff_s=0.05),
+            read_timeout_s=1.0,
+        ),
         JobQueue(),
         TelegramDeps(runner, now=lambda: DEFAULT_NOW),
     )
@@ -302,7 +310,7 @@ async def test_logs_hold_no_chat_id_token_or_text(
     runner = ScriptedRunner()
     config = Config(telegram_bot_token=fake_api.token, telegram_api_base_url=fake_api.root_url)
     app = build_application(
-        build_bot(config, rate_limiter=RetryingRateLimiter(backoff_s=0.01)),
+        build_bot(config, Metrics(), ApiWatch(), rate_limiter=RetryingRateLimiter(backoff_s=0.01)),
         JobQueue(),
         TelegramDeps(runner, now=lambda: DEFAULT_NOW),
     )

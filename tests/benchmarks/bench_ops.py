@@ -23,12 +23,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.app import open_core
+from bot.app import health_routes, open_core
 from bot.backup import backup, restore
 from bot.check import check
 from bot.config import Config
-from bot.health_server import HealthRoutes
 from bot.key_rotation import NEW_KEY_ENV, rotate_key
+from bot.telegram_request import ApiWatch
 from dialogs import DialogState, state_to_json
 from dialogs.effects import SetReminder
 
@@ -55,11 +55,7 @@ async def seed(config: Config, users: int) -> None:
 async def scrape_ms(config: Config) -> float:
     core = await open_core(config, sender=None)  # type: ignore[arg-type]
     try:
-
-        async def open_reminders() -> None:
-            core.metrics.reminders_open.set(await core.reminders.store.count_open())
-
-        routes = HealthRoutes((), core.metrics, refresh=(open_reminders,))
+        routes = health_routes(core, ApiWatch())
         started = time.perf_counter()
         await routes.metrics.render(routes.refresh)
         return (time.perf_counter() - started) * 1000
