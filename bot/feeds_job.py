@@ -36,6 +36,7 @@ from typing import Any
 
 from bot.catalogue_builder import CatalogueBuilder
 from bot.health import Check, CheckRun
+from bot.metrics import Metrics
 from catalogue.errors import CatalogueError
 from catalogue.feeds import (
     OUTDATED_AFTER,
@@ -52,7 +53,7 @@ from catalogue.feeds.subscriptions import feeds_path
 from catalogue.holder import CatalogueHolder, LoadedCatalogue
 from catalogue.loading import import_files
 
-__all__ = ["CatalogueRefresher", "feed_checks"]
+__all__ = ["CatalogueRefresher", "feed_checks", "feed_metrics"]
 
 log = logging.getLogger(__name__)
 
@@ -215,11 +216,11 @@ class CatalogueRefresher:
 
     def _first_run(self, feed: Feed, health: Any, now: datetime) -> timedelta:
         """One interval after the last success; within a minute if overdue or never fetched."""
-        jitter = self._jitter(feed.interval)
+        soon = timedelta(seconds=self.rng.uniform(5, 60))
         if health is None or health.last_success_at is None:
-            return timedelta(seconds=self.rng.uniform(5, 60))
+            return soon
         due = health.last_success_at + feed.interval - now
-        return max(due, timedelta(seconds=self.rng.uniform(5, 60))) + jitter
+        return max(due + self._jitter(feed.interval), soon)
 
     def _jitter(self, interval: timedelta) -> timedelta:
         return min(interval / 10, MAX_JITTER) * self.rng.random()
@@ -281,3 +282,20 @@ def feed_checks(data_dir: Path, clock: Callable[[], datetime]) -> tuple[CheckRun
         return feed
 
     return tuple(check_for(feed.name) for feed in feeds)
+
+
+def feed_metrics(
+    data_dir: Path, clock: Callable[[], datetime], metrics: Metrics
+) -> Callable[[], Awaitable[None]]:
+    """For ``/metrics``: each feed's age and record count, read from its health at a scrape."""
+
+    async def refresh() -> None:
+        now, health = clock(), read_health(data_dir)
+        for name, feed in health.items():
+            age = feed.age(now)
+            if age is not None:
+                metrics.feed_age_seconds.labels(name).set(age.total_seconds())
+            if feed.record_count is not None:
+                metrics.feed_records.labels(name).set(feed.record_count)
+
+    return refresh

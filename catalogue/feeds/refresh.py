@@ -64,14 +64,6 @@ class Refresh:
     report: ImportReport | None = None
     error: str | None = None
 
-    @property
-    def changed(self) -> bool:
-        """Whether the catalogue changed (meetings added, updated, retired or restored)."""
-        report = self.report
-        return report is not None and bool(
-            report.added or report.updated or report.retired or report.restored
-        )
-
     def summary(self) -> str:
         """One line: ``na-nl: imported: added 3, updated 1, ...`` or the error."""
         if self.outcome is Outcome.FAILED:
