@@ -29,7 +29,7 @@ from telegram.ext import Application, JobQueue
 
 from bot.clinics.hooks import counting_handler, stats_command
 from bot.config import Config
-from bot.feeds_job import CatalogueRefresher, feed_checks
+from bot.feeds_job import CatalogueRefresher, feed_checks, feed_metrics
 from bot.health import bot_api_check, catalogue_check, database_check, probe_webhook
 from bot.health_server import HealthRoutes
 from bot.housekeeping import schedule_daily_purge
@@ -205,7 +205,8 @@ def health_routes(core: Core, watch: ApiWatch) -> HealthRoutes:
     async def open_reminders() -> None:
         core.metrics.reminders_open.set(await core.reminders.store.count_open())
 
-    return HealthRoutes(checks, core.metrics, refresh=(open_reminders,))
+    feeds = feed_metrics(core.config.data_dir, core.clock, core.metrics)
+    return HealthRoutes(checks, core.metrics, refresh=(open_reminders, feeds))
 
 
 @dataclass(frozen=True, slots=True)

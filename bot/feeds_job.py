@@ -18,7 +18,9 @@
   edit) is logged and the old one stays.
 
 Once a day it warns in the log about feeds not refreshed for over 7 days
-(feed names and ages only: nothing personal).
+(feed names and ages only: nothing personal); a feed not refreshed for over
+30 days is marked outdated in the held catalogue, and its meetings then say
+that the data may be out of date.
 """
 
 from __future__ import annotations
@@ -27,21 +29,31 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.catalogue_builder import CatalogueBuilder
 from bot.health import Check, CheckRun
+from bot.metrics import Metrics
 from catalogue.errors import CatalogueError
-from catalogue.feeds import WARN_AFTER, Feed, Limits, Refresh, read_feeds, read_health
+from catalogue.feeds import (
+    OUTDATED_AFTER,
+    WARN_AFTER,
+    Feed,
+    Limits,
+    Refresh,
+    read_feeds,
+    read_health,
+)
 from catalogue.feeds.fetching import DEFAULT_LIMITS
 from catalogue.feeds.refresh import refresh_feed
 from catalogue.feeds.subscriptions import feeds_path
 from catalogue.holder import CatalogueHolder, LoadedCatalogue
 from catalogue.loading import import_files
 
-__all__ = ["CatalogueRefresher", "feed_checks"]
+__all__ = ["CatalogueRefresher", "feed_checks", "feed_metrics"]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +99,7 @@ class CatalogueRefresher:
         """Schedule the feeds, the watcher and the daily overdue check (call in post_init)."""
         self._job_queue = job_queue
         self._schedule_feeds()
+        self.mark_outdated()
         seconds = self.watch_every.total_seconds()
         job_queue.run_repeating(self._on_watch, interval=seconds, first=seconds, name="feeds:watch")
         job_queue.run_repeating(
@@ -109,7 +122,8 @@ class CatalogueRefresher:
             log.warning("feed %s failed, its last good copy stays: %s", name, result.error)
         else:
             log.info("%s", result.summary())
-        await self.reload_if_changed()
+        if await self.reload_if_changed() is None:
+            self.mark_outdated()
         return result
 
     async def reload_if_changed(self) -> LoadedCatalogue | None:
@@ -132,7 +146,9 @@ class CatalogueRefresher:
                 log.error("the changed catalogue does not load; the old one stays:\n%s", error)
                 self._loaded = signature  # do not retry until the files change again
                 return None
-            loaded = LoadedCatalogue(catalogue, self.holder.current.places, search)
+            loaded = LoadedCatalogue(
+                catalogue, self.holder.current.places, search, self.outdated_feeds()
+            )
             self.holder.swap(loaded)
             self._loaded = signature
             self.swaps += 1
@@ -141,6 +157,21 @@ class CatalogueRefresher:
             for hook in self.on_swap:
                 await hook(now)
             return loaded
+
+    def outdated_feeds(self) -> frozenset[str]:
+        """The addresses of feeds not refreshed for over 30 days (their meetings say so)."""
+        now, health = self.clock(), read_health(self.data_dir)
+        return frozenset(
+            feed.url
+            for name, feed in self.feeds.items()
+            if name in health and health[name].is_overdue(now, OUTDATED_AFTER)
+        )
+
+    def mark_outdated(self) -> None:
+        """Swap in the same catalogue with the outdated feeds of today, if they changed."""
+        outdated = self.outdated_feeds()
+        if outdated != self.holder.current.outdated_feeds:
+            self.holder.swap(replace(self.holder.current, outdated_feeds=outdated))
 
     def warn_overdue(self) -> list[str]:
         """Log a warning per feed not refreshed for over 7 days; returns their names."""
@@ -185,11 +216,11 @@ class CatalogueRefresher:
 
     def _first_run(self, feed: Feed, health: Any, now: datetime) -> timedelta:
         """One interval after the last success; within a minute if overdue or never fetched."""
-        jitter = self._jitter(feed.interval)
+        soon = timedelta(seconds=self.rng.uniform(5, 60))
         if health is None or health.last_success_at is None:
-            return timedelta(seconds=self.rng.uniform(5, 60))
+            return soon
         due = health.last_success_at + feed.interval - now
-        return max(due, timedelta(seconds=self.rng.uniform(5, 60))) + jitter
+        return max(due + self._jitter(feed.interval), soon)
 
     def _jitter(self, interval: timedelta) -> timedelta:
         return min(interval / 10, MAX_JITTER) * self.rng.random()
@@ -223,6 +254,7 @@ class CatalogueRefresher:
 
     async def _on_overdue_check(self, context: Any) -> None:
         self.warn_overdue()
+        self.mark_outdated()
 
 
 def feed_checks(data_dir: Path, clock: Callable[[], datetime]) -> tuple[CheckRun, ...]:
@@ -250,3 +282,20 @@ def feed_checks(data_dir: Path, clock: Callable[[], datetime]) -> tuple[CheckRun
         return feed
 
     return tuple(check_for(feed.name) for feed in feeds)
+
+
+def feed_metrics(
+    data_dir: Path, clock: Callable[[], datetime], metrics: Metrics
+) -> Callable[[], Awaitable[None]]:
+    """For ``/metrics``: each feed's age and record count, read from its health at a scrape."""
+
+    async def refresh() -> None:
+        now, health = clock(), read_health(data_dir)
+        for name, feed in health.items():
+            age = feed.age(now)
+            if age is not None:
+                metrics.feed_age_seconds.labels(name).set(age.total_seconds())
+            if feed.record_count is not None:
+                metrics.feed_records.labels(name).set(feed.record_count)
+
+    return refresh

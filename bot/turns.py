@@ -209,6 +209,7 @@ class TurnRunner:
             catalogue=loaded.catalogue,
             places=loaded.places,
             search=loaded.search,
+            outdated_feeds=loaded.outdated_feeds,
             bot_link=self.bot_link,
             offer_english=offer_english,
             reminders=await self.reminders_of(scope.user_key),

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from catalogue.cli_options import add_data_dir
 from catalogue.errors import CatalogueError
 from catalogue.feeds import (
-    Feed,
     Outcome,
     add_feed,
     format_interval,
@@ -29,7 +28,7 @@ from catalogue.feeds import (
     refresh_feeds,
 )
 from catalogue.feeds.status import status_report
-from catalogue.feeds.subscriptions import DEFAULT_INTERVAL, feeds_path
+from catalogue.feeds.subscriptions import DEFAULT_INTERVAL, feeds_path, new_feed
 from catalogue.importers import FeedFormat
 from catalogue.importers.records import slugify
 from catalogue.loading import default_data_dir
@@ -79,7 +78,7 @@ def main(args: argparse.Namespace) -> int:
 
 def _add(args: argparse.Namespace, data_dir: Path, now: datetime) -> int:
     name = args.name or name_from_url(args.url)
-    feed = Feed.model_validate(
+    feed = new_feed(
         {
             "name": name,
             "url": args.url,
@@ -122,6 +121,8 @@ def _refresh(args: argparse.Namespace, data_dir: Path, now: datetime) -> int:
         if result.report is not None:
             for skipped in result.report.skipped:
                 print(f"  skipped: {skipped}")
+            for merged in result.report.merged:
+                print(f"  merged: {merged}")
         print(result.summary())
     return 1 if any(r.outcome is Outcome.FAILED for r in results) else 0
 

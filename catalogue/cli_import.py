@@ -68,6 +68,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"degraded: {degraded}")
     for note in report.notes:
         print(f"note: {note}")
+    for merged in report.merged:
+        print(f"merged: {merged}")
     if report.written:
         where = f"wrote {report.path}"
     elif args.dry_run:

@@ -21,11 +21,16 @@ __all__ = ["CatalogueHolder", "LoadedCatalogue"]
 
 @dataclass(frozen=True, slots=True)
 class LoadedCatalogue:
-    """A catalogue together with the indexes built from it (always swapped as one)."""
+    """A catalogue together with the indexes built from it (always swapped as one).
+
+    `outdated_feeds` are the addresses of subscribed feeds not refreshed for
+    over 30 days: their meetings carry a line saying the data may be out of date.
+    """
 
     catalogue: Catalogue
     places: PlaceIndex
     search: SearchIndex
+    outdated_feeds: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, catalogue: Catalogue, places: PlaceIndex) -> LoadedCatalogue:

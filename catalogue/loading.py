@@ -12,6 +12,9 @@ Rules of this module:
 - The clock is not read here, except `load_catalogue`'s default for "today"
   (used only to reject verified dates in the future).
 
+The same meeting from two sources (the bundled copy and a feed, or two
+feeds) is listed once, from the fresher source (`catalogue.duplicates`).
+
 Which file holds what is decided by its top-level key (`organisations:`,
 `meetings:`, `helplines:`, `clinics:` or `fit:`), so importers may write
 any number of meeting files into ``<data dir>/imports/``. Each file may give
@@ -35,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from catalogue.duplicates import one_entry_per_meeting
 from catalogue.errors import CatalogueError, DataFileError, DataFilesError
 from catalogue.kinds import Relation, Seeker
 from catalogue.models import Catalogue, FitRule, Helpline, Meeting, Organisation, Source
@@ -474,6 +478,7 @@ class _Loader:
             self.check_fit_rule(item, organisations)
         if self.errors:
             raise DataFilesError(self.errors)
+        meetings, _ = one_entry_per_meeting(meetings)  # the import reports what it merged
         return Catalogue(
             organisations=organisations,
             meetings=meetings,

@@ -68,6 +68,8 @@ class TurnContext:
     `bot_link` is the bot's public link (``https://t.me/<username>``), put
     into texts a person forwards. `country` is a hint where the person
     probably is (e.g. from a chosen place); it orders helplines.
+    `outdated_feeds` are the sources (feed addresses) not refreshed for over
+    30 days: their meetings say the data may be out of date.
     """
 
     language: str
@@ -80,6 +82,7 @@ class TurnContext:
     reminders: tuple[ReminderView, ...] = ()
     country: Country | None = None
     offer_english: bool = False
+    outdated_feeds: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:

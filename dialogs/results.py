@@ -8,6 +8,7 @@ Sample data is labelled wherever a meeting appears.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -73,6 +74,17 @@ def sample_note(matches: tuple[Match, ...], ctx: TurnContext) -> str | None:
     return _(
         "[voorbeeld] betekent: verzonnen gegevens om de bot uit te proberen. "
         "Die bijeenkomst bestaat niet echt."
+    )
+
+
+def outdated_note(meetings: Iterable[Meeting], ctx: TurnContext) -> str | None:
+    """A warning when a meeting shown comes from a feed not refreshed for over 30 days."""
+    _ = ctx.gettext
+    if not any(m.source.url in ctx.outdated_feeds for m in meetings if m.source.url):
+        return None
+    return _(
+        "Let op: deze gegevens zijn al meer dan 30 dagen niet bijgewerkt en kunnen verouderd "
+        "zijn. Kijk voor je gaat even op de website van de groep."
     )
 
 
@@ -178,6 +190,7 @@ def _matches_screen(
         entries,
         count,
         sample_note(result.matches, ctx),
+        outdated_note((m.meeting for m in result.matches), ctx),
         _("Kies een bijeenkomst voor meer uitleg."),
         organisations_without_meetings(result, ctx),
     )
@@ -374,7 +387,8 @@ def meeting_screen(
         organisation.first_meeting.get(ctx.language),
     )
     source = provenance_line(meeting, organisation.website, ctx)
-    text = join(title, sample, "\n".join(details), notes, first_time, source)
+    outdated = outdated_note([meeting], ctx)
+    text = join(title, sample, outdated, "\n".join(details), notes, first_time, source)
     screen = Screen(text, meeting_buttons(meeting, ctx, next_at is not None))
     return with_hint(screen, hint)
 

@@ -188,6 +188,7 @@ def test_load_catalogue_adds_the_imports_of_the_data_directory(tmp_path: Path) -
     (tmp_path / "imports").mkdir()
     record = meeting_to_record(meeting)
     record["id"] = "aa-utrecht-imported"
+    record["start"] = "20:45"  # another meeting at the same venue (the same would be merged)
     (tmp_path / "imports" / "feed.yaml").write_text(
         yaml.safe_dump({"meetings": [record]}, allow_unicode=True), encoding="utf-8"
     )

@@ -5,7 +5,7 @@ them (no sleeping: the job is called, the clock is injected)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,3 +151,49 @@ async def test_an_admin_sees_each_feeds_health_in_stats(bot, server) -> None:
     assert feeds[1].endswith(", 1 meetings")
     assert feeds[2].endswith("aa-utrecht: the server answered 503")
     assert "Feeds" not in (await bot.say(CHAT, "/stats")).text
+
+
+async def test_after_thirty_days_without_a_refresh_people_are_told_it_may_be_outdated(
+    bot, server
+) -> None:
+    server.route("/aa.json", json.dumps(feed_records("19:30")))
+    await run_job(bot, "feed:aa-utrecht")
+    warning = "niet bijgewerkt"
+    assert warning not in await results_in_utrecht(bot, CHAT)
+
+    server.route("/aa.json", status=503)
+    bot.clock.advance(days=29)
+    await run_job(bot, "feed:aa-utrecht")
+    assert warning not in await results_in_utrecht(bot, CHAT + 1)
+    bot.clock.advance(days=2)  # 31 days since the last good copy
+    await run_job(bot, "feed:aa-utrecht")
+    results = await results_in_utrecht(bot, CHAT + 2)
+    assert "meer dan 30 dagen niet bijgewerkt" in results
+    page = await bot.press(CHAT + 2, NAME)
+    assert "meer dan 30 dagen niet bijgewerkt" in page.text
+
+
+async def test_readiness_and_metrics_show_a_feed_going_stale(bot, server) -> None:
+    from bot.health import run_checks
+
+    server.route("/aa.json", json.dumps(feed_records("19:30")))
+    await run_job(bot, "feed:aa-utrecht")
+    checks = {c.name: c for c in await run_checks(bot.health.checks)}
+    assert checks["feed aa-utrecht"].ok
+    server.route("/aa.json", status=500)
+    bot.clock.advance(days=8)
+    await run_job(bot, "feed:aa-utrecht")
+    checks = {c.name: c for c in await run_checks(bot.health.checks)}
+    assert not checks["feed aa-utrecht"].ok
+    assert checks["feed aa-utrecht"].detail == "last refreshed 8 days ago"
+    text = (await bot.health.metrics.render(bot.health.refresh)).decode()
+    assert 'zhw_feed_records{feed="aa-utrecht"} 1.0' in text
+    assert f'zhw_feed_age_seconds{{feed="aa-utrecht"}} {8 * 86400:.1f}' in text
+
+
+async def test_each_feed_is_scheduled_daily_with_a_jitter_and_a_new_one_soon(bot) -> None:
+    (job,) = bot.app.job_queue.get_jobs_by_name("feed:aa-utrecht")
+    interval = job.job.trigger.interval
+    assert timedelta(days=1) <= interval <= timedelta(days=1, minutes=15)
+    first_in = job.next_t - datetime.now(job.next_t.tzinfo)
+    assert timedelta(seconds=0) < first_in <= timedelta(seconds=60)  # never fetched: soon

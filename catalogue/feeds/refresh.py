@@ -64,14 +64,6 @@ class Refresh:
     report: ImportReport | None = None
     error: str | None = None
 
-    @property
-    def changed(self) -> bool:
-        """Whether the catalogue changed (meetings added, updated, retired or restored)."""
-        report = self.report
-        return report is not None and bool(
-            report.added or report.updated or report.retired or report.restored
-        )
-
     def summary(self) -> str:
         """One line: ``na-nl: imported: added 3, updated 1, ...`` or the error."""
         if self.outcome is Outcome.FAILED:
@@ -195,6 +187,7 @@ def _succeeded(
         update["record_count"] = _kept(report)
         update["skipped"] = tuple(str(s) for s in report.skipped[:MAX_REASONS_KEPT])
         update["skipped_count"] = len(report.skipped)
+        update["merged"] = tuple(str(m) for m in report.merged)
     return before.model_copy(update=update)
 
 

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from catalogue.errors import DataFileError, DataFilesError
 from catalogue.importers import FeedFormat
@@ -112,6 +119,22 @@ class Feed(BaseModel):
             return value
         return parse_interval(str(value))
 
+    @model_validator(mode="after")
+    def _url_fits_format(self) -> Feed:
+        """A BMLT feed is a ``GetSearchResults`` query of the root server's JSON interface."""
+        if self.format is FeedFormat.BMLT:
+            if "/client_interface/tsml/" in self.url:
+                raise ValueError(
+                    "field 'url': BMLT's tsml output is Meeting Guide JSON: use --format "
+                    "meeting-guide for it"
+                )
+            if "switcher=GetSearchResults" not in self.url:
+                raise ValueError(
+                    f"field 'url': {self.url!r} is not a BMLT search (expected "
+                    "<root server>/client_interface/json/?switcher=GetSearchResults&services=...)"
+                )
+        return self
+
     def to_record(self) -> dict[str, Any]:
         """The feed as it is written in ``feeds.yaml`` (defaults left out)."""
         record: dict[str, Any] = {"name": self.name, "url": self.url, "format": self.format.value}
@@ -156,6 +179,18 @@ def read_feeds(data_dir: Path) -> tuple[Feed, ...]:
     return tuple(parsed.feeds)
 
 
+def new_feed(fields: dict[str, Any]) -> Feed:
+    """A feed from what an operator typed, checked like a line of ``feeds.yaml``.
+
+    Raises:
+        DataFilesError: naming each wrong field.
+    """
+    try:
+        return Feed.model_validate(fields)
+    except ValidationError as error:
+        raise DataFilesError(_errors(error, {"feeds": [fields]}, offset=("feeds", 0))) from None
+
+
 def add_feed(data_dir: Path, feed: Feed) -> Path:
     """Append `feed` to ``feeds.yaml`` (created with its header); hand-written lines stay.
 
@@ -179,11 +214,13 @@ def add_feed(data_dir: Path, feed: Feed) -> Path:
     return path
 
 
-def _errors(error: ValidationError, data: Any) -> list[DataFileError]:
+def _errors(
+    error: ValidationError, data: Any, offset: tuple[str | int, ...] = ()
+) -> list[DataFileError]:
     """Pydantic's errors in the catalogue's words: file, feed, field, problem."""
     found = []
     for problem in error.errors():
-        location = list(problem["loc"])
+        location = [*offset, *problem["loc"]]
         record = None
         if len(location) >= 2 and location[0] == "feeds" and isinstance(location[1], int):
             index = location[1]

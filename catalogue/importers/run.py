@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from catalogue.duplicates import Merged, one_entry_per_meeting
 from catalogue.errors import DataFilesError, FeedImportError
 from catalogue.importers.bmlt import parse_bmlt
 from catalogue.importers.csv_sheet import parse_csv
@@ -116,6 +117,8 @@ class ImportReport:
     degraded: tuple[DegradedRecord, ...]
     notes: tuple[str, ...]
     written: bool
+    merged: tuple[Merged, ...] = ()
+    """This feed's meetings that another source also lists (shown once, the fresher)."""
 
     def summary(self) -> str:
         """``added 3, updated 1, unchanged 40, retired 2, restored 0, skipped 1, degraded 2``."""
@@ -216,6 +219,7 @@ def import_feed(
         degraded=parsed.degraded,
         notes=parsed.notes,
         written=written,
+        merged=_merged(meetings, catalogue),
     )
 
 
@@ -253,6 +257,13 @@ def _checked(
                 continue
         rejected.append(SkippedRecord(parsed.file, label, problem))
     return kept, rejected
+
+
+def _merged(meetings: list[Meeting], catalogue: Catalogue) -> tuple[Merged, ...]:
+    """The new meetings that are one meeting with another record, as the loader will merge."""
+    new_ids = {meeting.id for meeting in meetings}
+    _, merged = one_entry_per_meeting({**catalogue.meetings, **{m.id: m for m in meetings}})
+    return tuple(m for m in merged if m.kept in new_ids or m.dropped in new_ids)
 
 
 def _write_verified(target: Path, text: str, data_dir: Path, today: date) -> None:
