@@ -59,6 +59,8 @@ class Attribute(StrEnum):
     ENGLISH = "english"
     LGBTQ = "lgbtq"
     WHEELCHAIR = "wheelchair"
+    DUAL_DIAGNOSIS = "dual_diagnosis"  # for people with an addiction and a mental illness
+    RESTRICTED = "restricted"  # only for those the group names (e.g. a clinic's own patients)
 
 
 class Country(StrEnum):

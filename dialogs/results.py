@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from catalogue.kinds import Attribute, Country, Seeker
+from catalogue.kinds import Attribute, Country, Relation, Seeker
 from catalogue.models import Meeting, Organisation
 from catalogue.places import Place
+from catalogue.ranking import Person
 from catalogue.recurrence import next_meeting_at
 from catalogue.reminder_times import pick_occurrence, reminder_due_at
 from catalogue.search import Filters, Match, Query, SearchResult
@@ -56,7 +57,22 @@ def query_of(state: DialogState, ctx: TurnContext) -> Query | None:
         origin=None if state.online_only else origin_of(state, ctx),
         filters=filters,
         for_them=state.for_them,
+        person=person_of(state, ctx),
     )
+
+
+def person_of(state: DialogState, ctx: TurnContext) -> Person:
+    """Who the groups are for, as far as the answers tell: it orders the results.
+
+    A naaste looking for a group for the other person searches for someone
+    we know nothing about; a teenager (the relation "kind (tiener)") belongs
+    to youth groups; the women's and youth filters say the person belongs there.
+    """
+    language = "en" if state.english else ctx.language
+    if state.for_them:
+        return Person(language=language)
+    teenager = state.seeker is Seeker.NAASTE and state.relation is Relation.TEEN_CHILD
+    return Person(language=language, woman=state.women, youth=state.youth or teenager)
 
 
 def sample_mark(ctx: TurnContext) -> str:

@@ -105,7 +105,9 @@ def find(cat: Catalogue, query: Query, **kwargs):
 ALCOHOL = Query(Seeker.SELF, Problem.ALCOHOL, origin=UTRECHT)
 
 
-def test_nearest_first_with_distance_and_next_meeting() -> None:
+def test_fit_then_distance_with_next_meeting() -> None:
+    """InTact, second in the fit row, counts 10 km farther: at 0 km it comes after AA at
+    7.6 km and before AA at 19.5 km."""
     cat = catalogue(
         meeting("amersfoort", at=AMERSFOORT),
         meeting("zeist", at=ZEIST),
@@ -113,11 +115,16 @@ def test_nearest_first_with_distance_and_next_meeting() -> None:
     )
     result = find(cat, ALCOHOL)
     assert result.nearby and result.total == 3
-    assert [m.meeting.id for m in result.matches] == ["utrecht", "zeist", "amersfoort"]
-    assert [round(m.distance_km or 0) for m in result.matches] == [0, 8, 19]
-    assert result.matches[0].next_at == datetime(2026, 11, 26, 19, 30, tzinfo=AMSTERDAM)
-    assert result.matches[1].next_at == datetime(2026, 11, 24, 19, 30, tzinfo=AMSTERDAM)
-    assert result.matches[0].organisation.id == "intact"
+    assert [m.meeting.id for m in result.matches] == ["zeist", "utrecht", "amersfoort"]
+    assert [round(m.distance_km or 0) for m in result.matches] == [8, 0, 19]
+    assert result.matches[0].next_at == datetime(2026, 11, 24, 19, 30, tzinfo=AMSTERDAM)
+    assert result.matches[1].next_at == datetime(2026, 11, 26, 19, 30, tzinfo=AMSTERDAM)
+    assert result.matches[1].organisation.id == "intact"
+
+
+def test_same_organisation_nearest_first() -> None:
+    cat = catalogue(meeting("amersfoort", at=AMERSFOORT), meeting("zeist", at=ZEIST))
+    assert [m.meeting.id for m in find(cat, ALCOHOL).matches] == ["zeist", "amersfoort"]
 
 
 def test_only_fitting_organisations() -> None:
