@@ -61,10 +61,17 @@ def handles(event_action: str) -> bool:
 
 
 def checkin_message(meeting: Meeting, occurrence_at: datetime, language: str) -> Screen:
-    """ "How did it go?" after a meeting the person was reminded of."""
+    """ "How did it go?" after a meeting the person was reminded of.
+
+    The first line is what a lock screen shows: it names no group.
+    """
     _ = translations(language).gettext
-    text = _("Hoe ging het? Je had een herinnering voor {name} op {when}.").format(
-        name=meeting.name, when=meeting_time(occurrence_at, language)
+    text = (
+        _("Hoe ging het?")
+        + "\n\n"
+        + _("Je had een herinnering voor {name} op {when}.").format(
+            name=meeting.name, when=meeting_time(occurrence_at, language)
+        )
     )
     rows: list[tuple[Button, ...]] = []
     if fits(PREFIX, "went", meeting.id):

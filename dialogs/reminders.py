@@ -29,7 +29,7 @@ from catalogue.recurrence import next_meeting_at
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import ReminderView, TurnContext
 from dialogs.effects import CancelReminder, Metric, SetReminder
-from dialogs.formatting import meeting_time
+from dialogs.formatting import meeting_time, relative_time
 from dialogs.screen import Button, Screen, VenuePin
 from dialogs.state import DialogState, Step
 from dialogs.steps import current, metric
@@ -83,13 +83,18 @@ def reminder_message(
     reminder_id: int,
     row_id: int,
     language: str,
+    now: datetime,
 ) -> Screen:
-    """The reminder: the meeting, its time, where (address or online link), a welcome."""
+    """The reminder: its time, then the meeting, where (address or online link), a welcome.
+
+    The first line is what a lock screen shows, so it names only the time: never the
+    group, its organisation or what it is about.
+    """
     _ = translations(language).gettext
     lines = [
-        _("⏰ Herinnering: {name} ({organisation})").format(
-            name=meeting.name, organisation=organisation_name
-        ),
+        _("⏰ Herinnering: {when}").format(when=relative_time(occurrence_at, now, language, _)),
+        "",
+        f"{meeting.name} ({organisation_name})",
         f"🗓 {meeting_time(occurrence_at, language)}",
     ]
     lines.extend(_where_lines(meeting, language))
@@ -133,7 +138,9 @@ def notice_message(
     rows: list[tuple[Button, ...]] = []
     if kind == "cancelled" and meeting is not None:
         occurrence_at = datetime.fromisoformat(when).astimezone(_zone(meeting))
-        text = _("{name} gaat niet door op {when}.").format(
+        # The first line is all a lock screen shows: the time, not the group.
+        text = _("Gaat niet door: {when}").format(when=meeting_time(occurrence_at, language))
+        text += "\n\n" + _("{name} gaat niet door op {when}.").format(
             name=meeting.name, when=meeting_time(occurrence_at, language)
         )
         next_at = next_meeting_at(meeting, max(now, occurrence_at) + timedelta(minutes=1))
@@ -144,7 +151,8 @@ def notice_message(
         if fits(PREFIX, "show", meeting.id):
             rows.append((Button(_("Bekijk de bijeenkomst"), action(PREFIX, "show", meeting.id)),))
     else:
-        text = _(
+        text = _("Een herinnering van je is gestopt.") + "\n\n"
+        text += _(
             "{name} staat niet meer in mijn overzicht: misschien is de groep gestopt of "
             "verhuisd. Je herinnering daarvoor is gestopt."
         ).format(name=name)

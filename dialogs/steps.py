@@ -536,6 +536,11 @@ def on_remind_confirm(state: DialogState, event: Event, ctx: TurnContext) -> Tur
         "Afgesproken. Je krijgt een bericht van me op tijd. "
         "Met /herinneringen zie of stop je je herinneringen."
     )
+    if not ctx.reminders:  # said once: with the first reminder a person sets
+        text += "\n\n" + _(
+            "Meldingen kunnen op je vergrendelscherm te zien zijn. Daarom staat in de eerste "
+            "regel alleen de tijd, niet de groep; de rest lees je als je het bericht opent."
+        )
     return Turn(back, (Screen(text, meeting_buttons(meeting, ctx, True)),), effects)
 
 

@@ -69,7 +69,7 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
         assert "⏰" not in out.getvalue()
 
         clock.set(datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
-        await out.until("⏰ Herinnering: AA Utrecht Centrum")
+        await out.until("⏰ Herinnering: vanavond 19:30")
         assert "[1] Ik ga" in out.getvalue().split("⏰")[-1]  # its buttons are numbered choices
     finally:
         background.cancel()

@@ -359,7 +359,7 @@ class ReminderService:
         organisation = self.catalogue.organisations.get(meeting.organisation_id)
         name = organisation.short_name if organisation else ""
         return reminder_message(
-            meeting, name, occurrence_at, row.reminder_id or 0, row.id, language
+            meeting, name, occurrence_at, row.reminder_id or 0, row.id, language, now
         )
 
     async def _retry_at(self, row: Planned, at: datetime) -> None:
