@@ -127,6 +127,7 @@ def read_source_block(context: FileContext, raw: Any, label: str, kind: str) -> 
     verified_on = record.get("verified_on", parse_date)
     sample = record.get("sample", parse_bool, required=False)
     imported_on = record.get("imported_on", parse_date, required=False)
+    checked_by = record.get("checked_by", parse_text, required=False)
     today = context.today
     if today is not None:
         for field, value in (("verified_on", verified_on), ("imported_on", imported_on)):
@@ -140,6 +141,7 @@ def read_source_block(context: FileContext, raw: Any, label: str, kind: str) -> 
         url=url,
         sample=bool(sample),
         imported_on=imported_on,
+        checked_by=checked_by,
     )
 
 

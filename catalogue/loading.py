@@ -187,6 +187,8 @@ def source_to_record(source: Source) -> dict[str, Any]:
     record["sample"] = source.sample
     if source.imported_on is not None:
         record["imported_on"] = source.imported_on
+    if source.checked_by is not None:
+        record["checked_by"] = source.checked_by
     return record
 
 

@@ -34,10 +34,13 @@ class LocalText:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a record's facts come from and when they were last verified.
+    """Where a record's facts come from, and the date they are as of.
 
-    `sample` marks invented records shipped so that the bot can be tried out:
-    they are never to be presented as real.
+    `verified_on` is the date of the facts: the source's own date, or the day
+    someone checked them. Only when `checked_by` names who checked (a person
+    or team, e.g. "Zelfhulpwijzer-team, gebeld met 113") may a user read
+    "checked on"; otherwise it reads "as of". `sample` marks invented records
+    shipped so that the bot can be tried out: they are never to be presented as real.
     """
 
     name: str
@@ -45,6 +48,7 @@ class Source:
     url: str | None = None
     sample: bool = False
     imported_on: date | None = None
+    checked_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

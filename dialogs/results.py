@@ -21,7 +21,8 @@ from catalogue.search import Filters, Match, Query, SearchResult
 from dialogs.actions import GLOBAL, action
 from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
-from dialogs.formatting import clock_time, day, distance, meeting_time, weekday_name
+from dialogs.data_dates import as_of_line
+from dialogs.formatting import clock_time, distance, meeting_time, weekday_name
 from dialogs.screen import Attachment, Button, Screen, VenuePin
 from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
@@ -80,11 +81,22 @@ def sample_mark(ctx: TurnContext) -> str:
     return _("[voorbeeld]")
 
 
+def marks_samples(matches: tuple[Match, ...]) -> bool:
+    """Whether each sample needs its own mark: only when a list mixes samples and real ones."""
+    samples = [m.meeting.source.sample for m in matches]
+    return any(samples) and not all(samples)
+
+
 def sample_note(matches: tuple[Match, ...], ctx: TurnContext) -> str | None:
-    """What the sample mark means, under a list that shows one."""
+    """The one sample label of a list: for the whole list, or what the marks mean."""
     _ = ctx.gettext
     if not any(m.meeting.source.sample for m in matches):
         return None
+    if not marks_samples(matches):
+        return _(
+            "Let op: dit zijn voorbeelden om de bot uit te proberen. "
+            "Deze bijeenkomsten bestaan niet echt."
+        )
     return _(
         "[voorbeeld] betekent: verzonnen gegevens om de bot uit te proberen. "
         "Die bijeenkomst bestaat niet echt."
@@ -100,12 +112,12 @@ def access_label(meeting: Meeting, ctx: TurnContext) -> str | None:
     return None
 
 
-def _entry(number: int, match: Match, ctx: TurnContext) -> str:
+def _entry(number: int, match: Match, ctx: TurnContext, mark_sample: bool) -> str:
     """One result as three short lines."""
     _ = ctx.gettext
     meeting = match.meeting
     title = f"{number}. {match.organisation.short_name}: {meeting.name}"
-    if meeting.source.sample:
+    if mark_sample and meeting.source.sample:
         title += " " + sample_mark(ctx)
     where: list[str] = []
     if match.distance_km is not None and meeting.venue is not None:
@@ -186,13 +198,14 @@ def _matches_screen(
     ).format(count=result.total)
     if result.total > len(result.matches):
         count += " " + _("Je ziet {first} tot en met {last}.").format(first=first, last=last)
-    entries = "\n\n".join(_entry(first + i, m, ctx) for i, m in enumerate(result.matches))
+    mark = marks_samples(result.matches)
+    entries = "\n\n".join(_entry(first + i, m, ctx, mark) for i, m in enumerate(result.matches))
     text = join(
         head,
+        sample_note(result.matches, ctx),
         filters_summary(state, ctx),
         entries,
         count,
-        sample_note(result.matches, ctx),
         _("Kies een bijeenkomst voor meer uitleg."),
     )
     rows = _result_buttons(result.matches, first, ctx)
@@ -238,8 +251,9 @@ def _fallback_screen(
         parts.append(contacts)
     if online:
         parts.append(_("Of doe mee vanuit huis:"))
-        parts.append("\n\n".join(_entry(i + 1, m, ctx) for i, m in enumerate(online)))
         parts.append(sample_note(online, ctx))
+        mark = marks_samples(online)
+        parts.append("\n\n".join(_entry(i + 1, m, ctx, mark) for i, m in enumerate(online)))
     parts.append(_("Je huisarts en de hulplijnen onder /hulp kunnen je ook verder helpen."))
     rows = _result_buttons(online, 1, ctx)
     if state.has_filters:
@@ -329,8 +343,7 @@ def meeting_screen(
     next_at = next_at_of(meeting, ctx)
     title = f"{organisation.name}: {meeting.name}"
     sample = None
-    if meeting.source.sample:
-        title += " " + sample_mark(ctx)
+    if meeting.source.sample:  # said once; the sample source needs no line of its own
         sample = _(
             "Let op: dit is een voorbeeld om de bot uit te proberen. "
             "Deze bijeenkomst bestaat niet echt."
@@ -363,9 +376,7 @@ def meeting_screen(
         ),
         organisation.first_meeting.get(ctx.language),
     )
-    source = _("Bron: {source}, gecontroleerd op {date}.").format(
-        source=meeting.source.name, date=day(meeting.source.verified_on, ctx.language)
-    )
+    source = None if meeting.source.sample else as_of_line(meeting.source, ctx)
     text = join(title, sample, "\n".join(details), notes, first_time, source)
     venue = None
     if meeting.venue is not None:

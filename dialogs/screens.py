@@ -14,7 +14,7 @@ from catalogue.kinds import Country, Problem, Relation
 from catalogue.models import Helpline
 from dialogs.actions import GLOBAL, action
 from dialogs.context import TurnContext
-from dialogs.formatting import day
+from dialogs.data_dates import as_of_line
 from dialogs.screen import AskLocation, Button, Screen
 from dialogs.state import DialogState, Step
 from locales import N_
@@ -342,12 +342,7 @@ def _helpline_line(helpline: Helpline, ctx: TurnContext, with_details: bool) -> 
             lines.append("  " + helpline.hours.get(ctx.language))
         if helpline.url:
             lines.append("  " + helpline.url)
-        lines.append(
-            "  "
-            + _("Gecontroleerd op {date}.").format(
-                date=day(helpline.source.verified_on, ctx.language)
-            )
-        )
+        lines.append("  " + as_of_line(helpline.source, ctx, with_source=False))
     return "\n".join(lines)
 
 
