@@ -69,6 +69,11 @@ class Organisation:
     website: str | None = None
     phone: str | None = None
     email: str | None = None
+    name_en: str | None = None  # the name it uses in English, where it has one
+
+    def display_name(self, language: str) -> str:
+        """Its name in the reader's language: the English name where it has one."""
+        return self.name_en if language == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ def read_organisation(context: FileContext, raw: Any, index: int) -> Organisatio
     oid = r.get("id", parse_id)
     name = r.get("name", parse_text)
     short_name = r.get("short_name", parse_text)
+    name_en = r.get("name_en", parse_text, required=False)
     seekers = r.get("seekers", list_parser(enum_parser(Seeker), allow_empty=False))
     relations = r.get("relations", list_parser(enum_parser(Relation)), required=False) or []
     problems = r.get("problems", list_parser(enum_parser(Problem), allow_empty=False))
@@ -94,6 +95,7 @@ def read_organisation(context: FileContext, raw: Any, index: int) -> Organisatio
         id=oid,
         name=name,
         short_name=short_name,
+        name_en=name_en,
         seekers=frozenset(seekers),
         relations=frozenset(relations),
         problems=frozenset(problems),

@@ -26,8 +26,8 @@ Ranking and fallback, in the order `find` applies them:
    youth, English. Retired meetings and meetings without a next occurrence
    never show.
 4. Fallback, when nothing is within 50 km: `nearby` is False, `contacts` are
-   the fitting organisations that have a website or phone (in the origin's
-   country when there are such), `online` the fitting online meetings, soonest first.
+   every fitting organisation (the origin's country first), `online` the
+   fitting online meetings, soonest first.
 
 With `origin=None` the search is for online meetings only: `matches` are
 the online meetings, soonest first, and `nearby` says whether there are any.
@@ -483,17 +483,12 @@ class SearchIndex:
     def _contacts(
         self, organisation_ids: tuple[str, ...], origin: Place | None
     ) -> tuple[Organisation, ...]:
-        """Fitting organisations a person can reach (website or phone), home country first."""
-        reachable = [
-            self._catalogue.organisations[o]
-            for o in organisation_ids
-            if self._catalogue.organisations[o].website or self._catalogue.organisations[o].phone
-        ]
-        if origin is not None:
-            local = [o for o in reachable if origin.country in o.countries]
-            if local:
-                return tuple(local)
-        return tuple(reachable)
+        """Every fitting organisation, in fit order with the origin's country first: those
+        without a website too, since a person can still ask a GP or search for them."""
+        organisations = [self._catalogue.organisations[o] for o in organisation_ids]
+        if origin is None:
+            return tuple(organisations)
+        return tuple(sorted(organisations, key=lambda o: origin.country not in o.countries))
 
 
 def languages_of(meeting: Meeting) -> tuple[str, ...]:

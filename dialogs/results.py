@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from catalogue.crossings import Crossings
+from catalogue.geo import distance_km
 from catalogue.kinds import Attribute, Country, Relation, Seeker
 from catalogue.models import Meeting, Organisation
 from catalogue.places import Place
 from catalogue.ranking import Person
 from catalogue.recurrence import next_meeting_at
 from catalogue.reminder_times import pick_occurrence, reminder_due_at
-from catalogue.search import Filters, Match, Query, SearchResult
+from catalogue.search import WIDE_RADIUS_KM, Filters, Match, Query, SearchResult
 from dialogs.actions import GLOBAL, action
 from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
@@ -31,7 +33,42 @@ PAGE_SIZE = 5
 
 
 def origin_of(state: DialogState, ctx: TurnContext) -> Place | None:
+    """The place the person chose to search around."""
     return ctx.places.get(state.place_id) if state.place_id else None
+
+
+def search_origin(place: Place | None) -> Place | None:
+    """Where distances are measured from: the place, or for a Wadden island its ferry port,
+    so that no distance is claimed across the water."""
+    if place is None:
+        return None
+    island = Crossings.bundled().island_at(place.lat, place.lon)
+    if island is None:
+        return place
+    port = island.port
+    return Place(f"port:{port.name}", port.name, place.province, place.country, port.lat, port.lon)
+
+
+def crossing_note(place: Place | None, ctx: TurnContext) -> str | None:
+    """For an island: distances are from the ferry port. Near a border we do not cover:
+    groups across it are not in the list (so "none near" is not "none there")."""
+    _ = ctx.gettext
+    if place is None:
+        return None
+    crossings = Crossings.bundled()
+    island = crossings.island_at(place.lat, place.lon)
+    if island is not None:
+        return _(
+            "{island} is een eiland. Ik reken de afstanden vanaf de veerhaven in {port}; "
+            "de overtocht komt er nog bij."
+        ).format(island=island.name, port=island.port.name)
+    town = crossings.border_town_near(place.lat, place.lon)
+    if town is not None:
+        return _(
+            "Je zoekt dicht bij de grens. Groepen in {town} staan niet in mijn lijst: "
+            "ik ken alleen groepen in Nederland en Vlaanderen."
+        ).format(town=town.get(ctx.language))
+    return None
 
 
 def country_of(state: DialogState, ctx: TurnContext) -> Country | None:
@@ -55,7 +92,7 @@ def query_of(state: DialogState, ctx: TurnContext) -> Query | None:
         seeker=state.seeker,
         problem=state.problem,
         relation=state.relation if state.seeker is Seeker.NAASTE else None,
-        origin=None if state.online_only else origin_of(state, ctx),
+        origin=None if state.online_only else search_origin(origin_of(state, ctx)),
         filters=filters,
         for_them=state.for_them,
         person=person_of(state, ctx),
@@ -179,7 +216,8 @@ def show_results(
     else:
         screen, shown = _fallback_screen(state, result, query.origin, ctx)
     new = replace(state, step=Step.RESULTS, shown=shown, meeting_id=None)
-    text = join(intro, screen.text)
+    place = None if state.online_only else origin_of(state, ctx)
+    text = join(intro, crossing_note(place, ctx), screen.text)
     return new, with_hint(Screen(text, screen.buttons), hint), result
 
 
@@ -263,8 +301,11 @@ def _fallback_screen(
 
 
 def _contact_line(organisation: Organisation, ctx: TurnContext) -> str:
+    """The organisation with its website and phone; says so when neither is known."""
+    _ = ctx.gettext
     ways = [w for w in (organisation.website, organisation.phone) if w]
-    line = f"• {organisation.name}: {' · '.join(ways)}"
+    reach = " · ".join(ways) or _("geen website of telefoonnummer bekend")
+    line = f"• {organisation.display_name(ctx.language)}: {reach}"
     if organisation.source.sample:
         line += " " + sample_mark(ctx)
     return line
@@ -321,6 +362,15 @@ def _address(meeting: Meeting) -> str | None:
     return ", ".join(p for p in (venue.address, f"{venue.postcode} {venue.city}".strip()) if p)
 
 
+def _within_reach(meeting: Meeting, origin: Place | None) -> bool:
+    """Whether a meeting's venue is within the search's wide radius of the person's place."""
+    if meeting.venue is None or origin is None:
+        return False
+    here = search_origin(origin) or origin
+    km = distance_km(here.lat, here.lon, meeting.venue.lat, meeting.venue.lon)
+    return km <= WIDE_RADIUS_KM
+
+
 def meeting_buttons(
     meeting: Meeting, ctx: TurnContext, can_remind: bool
 ) -> tuple[tuple[Button, ...], ...]:
@@ -336,12 +386,20 @@ def meeting_buttons(
 
 
 def meeting_screen(
-    meeting: Meeting, organisation: Organisation, ctx: TurnContext, hint: str | None = None
+    meeting: Meeting,
+    organisation: Organisation,
+    ctx: TurnContext,
+    hint: str | None = None,
+    origin: Place | None = None,
 ) -> Screen:
-    """A meeting's page: when, where, what a first time there is like, and the source."""
+    """A meeting's page: when, where, what a first time there is like, and the source.
+
+    A hybrid meeting whose venue is far from the person's place (or when they
+    searched online) is shown as online: its town, but no address or map pin.
+    """
     _ = ctx.gettext
     next_at = next_at_of(meeting, ctx)
-    title = f"{organisation.name}: {meeting.name}"
+    title = f"{organisation.display_name(ctx.language)}: {meeting.name}"
     sample = None
     if meeting.source.sample:  # said once; the sample source needs no line of its own
         sample = _(
@@ -358,8 +416,13 @@ def meeting_screen(
     details = [when]
     if label := access_label(meeting, ctx):
         details.append(label.capitalize())
-    if address := _address(meeting):
+    venue_shown = meeting.venue is not None and (
+        meeting.online is None or _within_reach(meeting, origin)
+    )
+    if venue_shown and (address := _address(meeting)):
         details.append(_("Adres: {address}").format(address=address))
+    elif meeting.venue is not None:
+        details.append(_("De groep komt ook samen in {city}.").format(city=meeting.venue.city))
     if meeting.online is not None:
         if meeting.online.url:
             details.append(_("Online: {url}").format(url=meeting.online.url))
@@ -379,7 +442,7 @@ def meeting_screen(
     source = None if meeting.source.sample else as_of_line(meeting.source, ctx)
     text = join(title, sample, "\n".join(details), notes, first_time, source)
     venue = None
-    if meeting.venue is not None:
+    if meeting.venue is not None and venue_shown:
         venue = VenuePin(
             lat=meeting.venue.lat,
             lon=meeting.venue.lon,
@@ -434,7 +497,7 @@ def share_screens(
     lines = [
         _("Misschien iets voor jou: een zelfhulpgroep."),
         "",
-        f"{organisation.name}: {meeting.name}",
+        f"{organisation.display_name(ctx.language)}: {meeting.name}",
     ]
     if meeting.source.sample:
         lines.append(_("(voorbeeld: deze bijeenkomst bestaat niet echt)"))

@@ -31,6 +31,7 @@ from dialogs.results import (
     filters_screen,
     meeting_buttons,
     meeting_screen,
+    origin_of,
     remind_confirm_screen,
     remind_repeat_screen,
     remind_when_screen,
@@ -109,7 +110,8 @@ def current(state: DialogState, ctx: TurnContext, hint: str | None = None) -> Tu
             if occurrence is None:
                 return Turn(replace(state, step=Step.MEETING), (screen,))
             return Turn(state, (screen,))
-    return Turn(state, (meeting_screen(meeting, organisation, ctx, hint),))
+    origin = origin_of(state, ctx)
+    return Turn(state, (meeting_screen(meeting, organisation, ctx, hint, origin),))
 
 
 def reask(state: DialogState, ctx: TurnContext) -> Turn:
@@ -318,7 +320,8 @@ def open_meeting(state: DialogState, meeting_id: str, ctx: TurnContext) -> Turn:
     if found is None:
         return _meeting_gone(state, ctx)
     meeting, organisation = found
-    return Turn(new, (meeting_screen(meeting, organisation, ctx),), metric(new, Metric.VIEWED))
+    screen = meeting_screen(meeting, organisation, ctx, origin=origin_of(state, ctx))
+    return Turn(new, (screen,), metric(new, Metric.VIEWED))
 
 
 def on_results(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
@@ -475,7 +478,7 @@ def on_remind_when(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
         "both": (evening, TWO_HOURS_BEFORE_MINUTES),
     }.get(verb or "")
     if verb == "back":
-        screen = meeting_screen(meeting, organisation, ctx)
+        screen = meeting_screen(meeting, organisation, ctx, origin=origin_of(state, ctx))
         return Turn(replace(state, step=Step.MEETING), (screen,))
     if offsets is None:
         return reask(state, ctx)

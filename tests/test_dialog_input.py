@@ -300,7 +300,7 @@ def test_commands_privacy_help_and_professional_help():
     chat.send(Command("help"))
     assert "/vergeet" in chat.text and "/hulp" in chat.text
     chat.send(Command("hulp"))
-    assert "huisarts" in chat.text.lower() and "Gecontroleerd op 23 november 2026" in chat.text
+    assert "huisarts" in chat.text.lower() and "Gegevens van 23 november 2026." in chat.text
     assert "113" in chat.text
     chat.press("Verder waar ik was")
     assert chat.state == before and chat.screens[0].ask is not None

@@ -230,16 +230,17 @@ def test_fallback_when_nothing_nearby_gives_contacts_and_online() -> None:
     )
     result = find(cat, Query(Seeker.SELF, Problem.ALCOHOL, origin=GRONINGEN))
     assert not result.nearby and result.matches == () and result.total == 0
-    assert [o.id for o in result.contacts] == ["aa"]  # intact has no website or phone
+    # Every fitting organisation, also InTact, which has no website or phone here.
+    assert [o.id for o in result.contacts] == ["aa", "intact"]
     assert [m.meeting.id for m in result.online] == ["online-tue", "online-fri"]
     assert all(m.distance_km is None for m in result.online)
 
 
-def test_contacts_prefer_organisations_of_the_origins_country() -> None:
+def test_contacts_put_organisations_of_the_origins_country_first() -> None:
     result = find(catalogue(), Query(Seeker.SELF, Problem.GAMBLING, origin=GENT))
-    assert [o.id for o in result.contacts] == ["ag"]  # none in BE: all reachable ones
+    assert [o.id for o in result.contacts] == ["ag"]  # none in BE: the Dutch one still
     result = find(catalogue(), Query(Seeker.SELF, Problem.ALCOHOL, origin=GENT))
-    assert [o.id for o in result.contacts] == ["aa"]
+    assert [o.id for o in result.contacts] == ["aa", "intact"]  # AA is in BE too
 
 
 def test_online_only_search_is_soonest_first() -> None:
