@@ -226,7 +226,7 @@ def _matches_screen(
 ) -> tuple[Screen, tuple[str, ...]]:
     _ = ctx.gettext
     if origin is not None:
-        head = _("Bijeenkomsten bij {place}, de dichtstbijzijnde eerst:").format(place=origin.name)
+        head = _("Bijeenkomsten bij {place}, wat het best past eerst:").format(place=origin.name)
     else:
         head = _("Online bijeenkomsten, de eerstvolgende eerst:")
     first = state.offset + 1

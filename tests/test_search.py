@@ -1,4 +1,4 @@
-"""Search: fit, nearest first within a radius, filters, next occurrence, fallback."""
+"""Search: fit, then distance within a radius, filters, next occurrence, fallback."""
 
 from __future__ import annotations
 
