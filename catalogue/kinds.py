@@ -61,6 +61,7 @@ class Attribute(StrEnum):
     WHEELCHAIR = "wheelchair"
     DUAL_DIAGNOSIS = "dual_diagnosis"  # for people with an addiction and a mental illness
     RESTRICTED = "restricted"  # only for those the group names (e.g. a clinic's own patients)
+    OPEN_DAY = "open_day"  # a day to walk in, look and ask, not a group meeting
 
 
 class Country(StrEnum):

@@ -70,6 +70,7 @@ class Organisation:
     phone: str | None = None
     email: str | None = None
     name_en: str | None = None  # the name it uses in English, where it has one
+    intake_first: bool = False  # a talk comes before the first group (asked via website/phone)
 
     def display_name(self, language: str) -> str:
         """Its name in the reader's language: the English name where it has one."""

@@ -125,12 +125,19 @@ class RankingRules:
     ) -> Standing:
         """Whether a meeting with these attributes and languages is for this person's audience,
         for anyone, or for another audience."""
-        specific = attributes & self.audiences
-        if any(not person.belongs_to(a) for a in specific):
+        if self.others_count(attributes, languages, person):
             return Standing.OTHERS
+        return Standing.OWN if attributes & self.audiences else Standing.GENERAL
+
+    def others_count(
+        self, attributes: frozenset[Attribute], languages: tuple[str, ...], person: Person
+    ) -> int:
+        """For how many audiences the person is not in a meeting is: a Dutch women's group is
+        for two for an English-speaking man, and comes after a Dutch group for anyone."""
+        count = sum(1 for a in attributes & self.audiences if not person.belongs_to(a))
         if self.other_language_is_audience and languages and person.language not in languages:
-            return Standing.OTHERS
-        return Standing.OWN if specific else Standing.GENERAL
+            count += 1
+        return count
 
     def score_km(self, distance_km: float, fit_rank: int, standing: Standing) -> float:
         """The number the search sorts by within one standing: lower first."""

@@ -235,6 +235,7 @@ class OrganisationRecord(_Record):
     website: Url | None = None
     phone: Phone | None = None
     email: Email | None = None
+    intake_first: Bool = False
     source: RecordSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
@@ -261,6 +262,7 @@ class OrganisationRecord(_Record):
             website=self.website,
             phone=self.phone,
             email=self.email,
+            intake_first=self.intake_first,
         )
 
 

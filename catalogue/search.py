@@ -76,7 +76,8 @@ _ENGLISH = 1 << 3
 _DAY_SHIFT = 8
 _NEVER = datetime.max.toordinal()
 _AFTER_OTHERS_KM = 1e6
-"""Added to the score of a meeting for another audience: it then comes after every other."""
+"""Added to a meeting's score for each audience it is for that the person is not in: it then
+comes after every meeting for fewer such audiences."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,10 +288,15 @@ class SearchIndex:
             self._fit_cache[key] = tuple(o for o in found if o in self._catalogue.organisations)
         return self._fit_cache[key]
 
-    def _standings(self, person: Person) -> list[Standing]:
-        """How each of the index's audiences stands for this person (by audience number)."""
+    def _standings(self, person: Person) -> list[tuple[int, Standing]]:
+        """How each of the index's audiences stands for this person (by audience number):
+        for how many other audiences it is, and its standing."""
+        rules = self._rules
         return [
-            self._rules.standing(attributes, languages, person)
+            (
+                rules.others_count(attributes, languages, person),
+                rules.standing(attributes, languages, person),
+            )
             for attributes, languages in self._audiences
         ]
 
@@ -298,7 +304,7 @@ class SearchIndex:
         self,
         organisation_ids: tuple[str, ...],
         query: Query,
-        standings: list[Standing],
+        standings: list[tuple[int, Standing]],
         now: datetime,
         wanted: int,
     ) -> tuple[list[tuple[float, int]], int]:
@@ -319,7 +325,7 @@ class SearchIndex:
         self,
         organisation_ids: tuple[str, ...],
         query: Query,
-        standings: list[Standing],
+        standings: list[tuple[int, Standing]],
         now: datetime,
         wanted: int,
         radius_km: float,
@@ -378,10 +384,9 @@ class SearchIndex:
                     if distance_sq > radius_sq:
                         continue
                     total += 1
-                    standing = standings[audience_of[index]]
+                    others, standing = standings[audience_of[index]]
                     score = rules.score_km(math.sqrt(distance_sq), fit_rank, standing)
-                    if standing is Standing.OTHERS:
-                        score += _AFTER_OTHERS_KM
+                    score += others * _AFTER_OTHERS_KM
                     if len(best) < wanted:
                         heapq.heappush(best, (-score, index))
                     elif score < -best[0][0]:
@@ -393,7 +398,7 @@ class SearchIndex:
         self,
         organisation_ids: tuple[str, ...],
         filters: Filters,
-        standings: list[Standing],
+        standings: list[tuple[int, Standing]],
         now: datetime,
         limit: int,
         offset: int,
@@ -410,7 +415,7 @@ class SearchIndex:
         day_bit = _ANY_DAY if filters.weekday is None else 1 << filters.weekday
         first_ord = now.toordinal() - 1
         now_minute: dict[str, int] = {}
-        bounded: dict[bool, list[tuple[int, int]]] = {False: [], True: []}  # for others: True
+        bounded: dict[int, list[tuple[int, int]]] = defaultdict(list)  # by others_count
         for organisation_id in organisation_ids:
             for index in self._online.get(organisation_id, ()):
                 attr = self._attrs[index]
@@ -428,12 +433,12 @@ class SearchIndex:
                 slots = self._slots[index]
                 minute = now_minute[zone]
                 bound = min(((s - minute) % _MINUTES_PER_WEEK for s in slots), default=0)
-                for_others = standings[self._audience_of[index]] is Standing.OTHERS
-                bounded[for_others].append((bound, index))
+                others, _standing = standings[self._audience_of[index]]
+                bounded[others].append((bound, index))
         wanted = offset + limit
         ordered: list[tuple[datetime, int]] = []
-        total = len(bounded[False]) + len(bounded[True])
-        for candidates in (bounded[False], bounded[True]):
+        total = sum(len(candidates) for candidates in bounded.values())
+        for _others, candidates in sorted(bounded.items()):
             candidates.sort()
             still_wanted = wanted - len(ordered)
             exact: list[tuple[datetime, int]] = []

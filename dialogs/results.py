@@ -25,6 +25,14 @@ from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
 from dialogs.data_dates import as_of_line
 from dialogs.formatting import clock_time, distance, meeting_time, weekday_name
+from dialogs.meeting_facts import (
+    audience,
+    first_time_text,
+    organisation_lines,
+    rule_in_words,
+    when_in_words,
+    when_short,
+)
 from dialogs.screen import Attachment, Button, Screen, VenuePin
 from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
@@ -150,7 +158,7 @@ def access_label(meeting: Meeting, ctx: TurnContext) -> str | None:
 
 
 def _entry(number: int, match: Match, ctx: TurnContext, mark_sample: bool) -> str:
-    """One result as three short lines."""
+    """One result as three short lines: what, when (and how often), where and for whom."""
     _ = ctx.gettext
     meeting = match.meeting
     title = f"{number}. {match.organisation.short_name}: {meeting.name}"
@@ -165,7 +173,11 @@ def _entry(number: int, match: Match, ctx: TurnContext, mark_sample: bool) -> st
         where.append(_("online"))
     if label := access_label(meeting, ctx):
         where.append(label)
-    return "\n".join([title, meeting_time(match.next_at, ctx.language), " · ".join(where)])
+    where.extend(audience(meeting, ctx))
+    when = [when_short(match.next_at, ctx.now, ctx.language, _)]
+    if often := rule_in_words(meeting.rrule, ctx.language, _):
+        when.append(often)
+    return "\n".join([title, " · ".join(when), " · ".join(where)])
 
 
 def filters_summary(state: DialogState, ctx: TurnContext) -> str | None:
@@ -362,6 +374,11 @@ def _address(meeting: Meeting) -> str | None:
     return ", ".join(p for p in (venue.address, f"{venue.postcode} {venue.city}".strip()) if p)
 
 
+def _capitalised(text: str) -> str:
+    """The first letter as a capital, the rest as it is ("Elke dinsdag", "In het Engels")."""
+    return text[:1].upper() + text[1:]
+
+
 def _within_reach(meeting: Meeting, origin: Place | None) -> bool:
     """Whether a meeting's venue is within the search's wide radius of the person's place."""
     if meeting.venue is None or origin is None:
@@ -408,14 +425,18 @@ def meeting_screen(
         )
     if next_at is not None:
         when = _("Volgende keer: {when} tot {end}").format(
-            when=meeting_time(next_at, ctx.language),
+            when=when_in_words(next_at, ctx.now, ctx.language, _),
             end=clock_time(next_at + meeting.duration, ctx.language),
         )
     else:
         when = _("Er staat nu geen volgende datum gepland.")
     details = [when]
+    if often := rule_in_words(meeting.rrule, ctx.language, _):
+        details.append(_capitalised(often))
     if label := access_label(meeting, ctx):
-        details.append(label.capitalize())
+        details.append(_capitalised(label))
+    if labels := audience(meeting, ctx):
+        details.append(_capitalised(" · ".join(labels)))
     venue_shown = meeting.venue is not None and (
         meeting.online is None or _within_reach(meeting, origin)
     )
@@ -430,17 +451,19 @@ def meeting_screen(
             details.append(_("Inbellen: {phone}").format(phone=meeting.online.phone))
     if organisation.website:
         details.append(_("Website: {url}").format(url=organisation.website))
-    if meeting.language == "en" or Attribute.ENGLISH in meeting.attributes:
-        details.append(_("Deze bijeenkomst is in het Engels."))
     notes = meeting.notes.get(ctx.language) if meeting.notes else None
+    about = join(
+        _("Over {organisation}:").format(organisation=organisation.short_name),
+        organisation_lines(organisation, ctx),
+    )
     first_time = join(
         _("Zo gaat een eerste keer bij {organisation}:").format(
             organisation=organisation.short_name
         ),
-        organisation.first_meeting.get(ctx.language),
+        first_time_text(meeting, organisation, ctx),
     )
     source = None if meeting.source.sample else as_of_line(meeting.source, ctx)
-    text = join(title, sample, "\n".join(details), notes, first_time, source)
+    text = join(title, sample, "\n".join(details), notes, about, first_time, source)
     venue = None
     if meeting.venue is not None and venue_shown:
         venue = VenuePin(

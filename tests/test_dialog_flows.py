@@ -42,7 +42,7 @@ def test_myself_alcohol_utrecht_to_a_meeting_page_calendar_reminder_and_share():
 
     assert chat.state.step is Step.RESULTS
     assert "AA Utrecht Centrum" in result_names(chat)
-    assert "dinsdag 24 november, 19:30" in chat.text
+    assert "morgen 19:30 · elke dinsdag" in chat.text  # when, and how often
     assert chat.text.count("voorbeeld") == 1  # the sample label, once for the whole list
     assert 1 <= len(result_names(chat)) <= 5
     assert "1,1 km" in chat.text  # distances as a Dutch reader writes them
@@ -61,7 +61,7 @@ def test_myself_alcohol_utrecht_to_a_meeting_page_calendar_reminder_and_share():
     assert "Oudegracht 245" in page.text and page.text.count("voorbeeld") == 1
     assert "gecontroleerd" not in page.text.lower()  # nobody checked invented meetings
     assert page.venue is not None and abs(page.venue.lat - 52.0976) < 0.01
-    assert "Volgende keer: dinsdag 24 november, 19:30" in page.text
+    assert "Volgende keer: morgen, dinsdag 24 november, 19:30" in page.text
 
     chat.press("In mijn agenda")
     attachment = chat.screens[0].attachment
@@ -170,13 +170,16 @@ def test_an_english_speaking_user_gets_english_throughout():
     chat.press("For myself")
     chat.type("booze")
     chat.type("3511")
-    assert "Tuesday 24 November, 19:30" in chat.text
+    assert "tomorrow 19:30 · every Tuesday" in chat.text
     assert chat.text.lower().count("sample") == 1 and "voorbeeld" not in chat.text
     assert re.search(r"\d\.\d km", chat.text)
     chat.press("AA Utrecht Centrum")
     assert chat.text.lower().count("sample") == 1 and "verzonnen" not in chat.text
     aa = catalogue().organisations["aa"]
-    assert aa.first_meeting.en in chat.text and "Next time: Tuesday 24 November, 19:30" in chat.text
+    assert (
+        aa.first_meeting.en in chat.text
+        and "Next time: tomorrow, Tuesday 24 November, 19:30" in chat.text
+    )
 
 
 def test_another_telegram_language_gets_dutch_with_an_offer_of_english():
