@@ -152,7 +152,7 @@ class Helpline:
     id: str
     name: LocalText
     number: str
-    kind: str  # "emergency" | "crisis" | "professional" | "organisation"
+    kind: str  # "emergency" | "crisis" | "professional" | "youth" | "organisation"
     countries: frozenset[Country]
     description: LocalText
     source: Source

@@ -87,7 +87,7 @@ from catalogue.values import (
 
 __all__ = ["KINDS", "FileContext", "read_record", "read_source"]
 
-HELPLINE_KINDS = ("emergency", "crisis", "professional", "organisation")
+HELPLINE_KINDS = ("emergency", "crisis", "professional", "youth", "organisation")
 
 # Rough boxes around each country (degrees): a venue outside is almost surely a typo
 # (swapped lat/lon, a dropped minus, a point in the sea of another country).

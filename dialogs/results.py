@@ -36,6 +36,7 @@ from dialogs.meeting_facts import (
 from dialogs.screen import Attachment, Button, Screen, VenuePin
 from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
+from dialogs.teenagers import is_teenager, teenager_note
 
 PAGE_SIZE = 5
 
@@ -229,7 +230,8 @@ def show_results(
         screen, shown = _fallback_screen(state, result, query.origin, ctx)
     new = replace(state, step=Step.RESULTS, shown=shown, meeting_id=None)
     place = None if state.online_only else origin_of(state, ctx)
-    text = join(intro, crossing_note(place, ctx), screen.text)
+    teen = teenager_note(ctx, country_of(state, ctx)) if is_teenager(state) else None
+    text = join(intro, teen, crossing_note(place, ctx), screen.text)
     return new, with_hint(Screen(text, screen.buttons), hint), result
 
 

@@ -377,7 +377,9 @@ def professional_help_screen(ctx: TurnContext, country: Country | None) -> Scree
     """/hulp: professional help and the helplines, each with its verified date."""
     _ = ctx.gettext
     helplines = _ordered_helplines(
-        ctx.catalogue.helplines.values(), ("emergency", "crisis", "professional"), country
+        ctx.catalogue.helplines.values(),
+        ("emergency", "crisis", "professional", "youth"),
+        country,
     )
     text = join(
         _(

@@ -121,3 +121,25 @@ def test_the_list_and_the_page_say_who_a_meeting_is_for_and_how_often() -> None:
     chat.press("NA Amsterdam Vrouwen")
     assert "Elke donderdag" in chat.text and "Alleen voor vrouwen" in chat.text
     assert "Over NA:" in chat.text and "12 stappen" in chat.text
+
+
+def test_a_teenager_whose_father_drinks_reads_not_your_fault_and_gets_alateen_first() -> None:
+    chat = Chat()
+    chat.start()
+    chat.press("Voor iemand")
+    chat.press("Ik ben een kind (tiener)")
+    chat.press("Steun voor mezelf")
+    chat.press("Alcohol")
+    chat.type("Utrecht")
+    assert "niet jouw schuld" in chat.text
+    assert "De Kindertelefoon: bel 0800-0432" in chat.text
+    assert "iemand op school die je vertrouwt" in chat.text
+    assert chat.labels[0].startswith("1. Alateen")
+    adult = Chat()
+    adult.start()
+    adult.press("Voor iemand")
+    adult.press("Ik ben de partner")
+    adult.press("Steun voor mezelf")
+    adult.press("Alcohol")
+    adult.type("Utrecht")
+    assert "niet jouw schuld" not in adult.text and "Kindertelefoon" not in adult.text
