@@ -59,6 +59,7 @@ class Attribute(StrEnum):
     ENGLISH = "english"
     LGBTQ = "lgbtq"
     WHEELCHAIR = "wheelchair"
+    NEWCOMERS = "newcomers"  # meant for people who are new
     DUAL_DIAGNOSIS = "dual_diagnosis"  # for people with an addiction and a mental illness
     RESTRICTED = "restricted"  # only for those the group names (e.g. a clinic's own patients)
     OPEN_DAY = "open_day"  # a day to walk in, look and ask, not a group meeting

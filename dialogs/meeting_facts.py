@@ -45,6 +45,7 @@ AUDIENCE_LABELS: dict[Attribute, str] = {
     Attribute.LGBTQ: N_("voor lhbti+"),
     Attribute.DUAL_DIAGNOSIS: N_("bij verslaving en psychische klachten"),
     Attribute.RESTRICTED: N_("alleen voor wie de groep zelf noemt"),
+    Attribute.NEWCOMERS: N_("nieuwkomers welkom"),
     Attribute.WHEELCHAIR: N_("rolstoeltoegankelijk"),
 }
 """Who a meeting is for (and whether a wheelchair gets in), in the order they are shown."""

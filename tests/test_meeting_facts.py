@@ -72,6 +72,7 @@ def test_who_a_meeting_is_for() -> None:
         "wheelchair accessible",
     ]
     assert "voor lhbti+" in audience(meetings["aa-haarlem-dinsdag-lgbtq"], nl)
+    assert "nieuwkomers welkom" in audience(meetings["aa-utrecht-dinsdag"], nl)
 
 
 @pytest.mark.parametrize(
