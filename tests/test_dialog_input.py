@@ -60,9 +60,21 @@ def at_place_choice() -> Chat:
     return chat
 
 
-def at_results() -> Chat:
+def at_confirm() -> Chat:
     chat = at_where()
     chat.type("Utrecht")
+    return chat
+
+
+def at_change() -> Chat:
+    chat = at_confirm()
+    chat.press("Iets aanpassen")
+    return chat
+
+
+def at_results() -> Chat:
+    chat = at_confirm()
+    chat.press("Klopt")
     return chat
 
 
@@ -103,6 +115,8 @@ STEPS: dict[str, tuple[Callable[[], Chat], Step]] = {
     "problem": (at_problem, Step.PROBLEM),
     "where": (at_where, Step.WHERE),
     "place choice": (at_place_choice, Step.WHERE),
+    "confirm": (at_confirm, Step.CONFIRM),
+    "change": (at_change, Step.CHANGE),
     "results": (at_results, Step.RESULTS),
     "filters": (at_filters, Step.FILTERS),
     "meeting": (at_meeting, Step.MEETING),
@@ -162,7 +176,7 @@ def test_a_location_where_none_was_asked_is_thanked_and_not_kept(where):
 def test_a_location_on_the_results_searches_from_there():
     chat = at_results()
     chat.send(LocationShared(51.9225, 4.4792))  # Rotterdam
-    assert chat.state.step is Step.RESULTS and "Bijeenkomsten bij Rotterdam" in chat.text
+    assert chat.state.step is Step.RESULTS and "bij Rotterdam" in chat.text
 
 
 @pytest.mark.parametrize("where", [w for w in STEPS if w not in ("who", "place choice")])
@@ -226,6 +240,8 @@ def test_free_text_is_understood_where_buttons_were_expected():
     chat.type("voor mezelf")
     assert chat.state.step is Step.WHERE  # the problem was already said
     chat.type("3511")
+    assert chat.state.step is Step.CONFIRM
+    chat.type("ja")
     chat.type("2")
     assert chat.state.step is Step.MEETING
     chat.type("herinner me")

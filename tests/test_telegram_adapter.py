@@ -174,7 +174,7 @@ async def test_a_location_question_shows_a_location_key_that_the_next_screen_rem
     rig: Rig,
 ) -> None:
     api, runner = rig.api, rig.runner
-    ask = Screen("Waar zoek je?", ask=AskLocation("Deel mijn locatie", "Online"))
+    ask = Screen("Waar zoek je?", ask=AskLocation("Deel mijn locatie", ("Online",)))
     runner.screens = [[ask], [NEXT]]
     reply = await rig.step(lambda: api.send_text(CHAT, "/start"))
     keys = reply.keyboard

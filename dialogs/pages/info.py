@@ -1,63 +1,27 @@
-"""The questions and fixed pages of the conversation, as screens.
+"""Pages that are not questions: welcome, help, privacy, language, stopping, helplines, and
+the answers to a doubter's questions; and the rows of buttons every page may carry.
 
-Every function takes the `TurnContext` for its language and returns a
-`Screen` whose text is already translated. `hint` is a short line put
-above a question that is asked again ("Kies een van de knoppen…").
-Buttons carry actions made with `dialogs.actions.action`.
+None of these moves the conversation: after them the person goes on where they were
+("Verder waar ik was"). Every function returns a `Screen` whose text is translated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from catalogue.kinds import Country, Problem, Relation
+from catalogue.kinds import Country
 from catalogue.models import Helpline
-from dialogs.actions import GLOBAL, action
+from dialogs.actions import GLOBAL, Everywhere, action
 from dialogs.context import TurnContext
 from dialogs.formatting import day
-from dialogs.screen import AskLocation, Button, Screen
-from dialogs.state import DialogState, Step
-from locales import N_
+from dialogs.screen import Button, Screen, join
 
-Rows = tuple[tuple[Button, ...], ...]
-
-RELATION_LABELS: dict[Relation, str] = {
-    Relation.PARTNER: N_("Ik ben de partner"),
-    Relation.PARENT: N_("Ik ben vader of moeder"),
-    Relation.TEEN_CHILD: N_("Ik ben een kind (tiener)"),
-    Relation.ADULT_CHILD: N_("Ik ben een kind (volwassen)"),
-    Relation.FAMILY_FRIEND: N_("Andere familie of vriend(in)"),
-}
-
-PROBLEM_LABELS: dict[Problem, str] = {
-    Problem.ALCOHOL: N_("Alcohol"),
-    Problem.DRUGS: N_("Drugs"),
-    Problem.COCAINE: N_("Cocaïne"),
-    Problem.CANNABIS: N_("Cannabis"),
-    Problem.GAMBLING: N_("Gokken"),
-    Problem.MEDICATION: N_("Medicijnen"),
-    Problem.OTHER: N_("Iets anders of meerdere"),
-    Problem.UNSURE: N_("Weet ik niet"),
-}
+Row = tuple[Button, ...]
 
 
-def with_hint(screen: Screen, hint: str | None) -> Screen:
-    """The same screen with a line above it (for a kind re-ask)."""
-    if not hint:
-        return screen
-    return Screen(
-        text=f"{hint}\n\n{screen.text}",
-        buttons=screen.buttons,
-        ask=screen.ask,
-        venue=screen.venue,
-        attachment=screen.attachment,
-        edit=False,
-    )
-
-
-def join(*parts: str | None) -> str:
-    """Paragraphs, skipping empty ones."""
-    return "\n\n".join(p for p in parts if p)
+def everywhere(label: str, answer: Everywhere, argument: str = "") -> Button:
+    """A button valid at any step (``go:``)."""
+    return Button(label, action(GLOBAL, answer.value, argument))
 
 
 def welcome_text(ctx: TurnContext) -> str:
@@ -73,127 +37,27 @@ def welcome_text(ctx: TurnContext) -> str:
     )
 
 
-def who_buttons(ctx: TurnContext) -> Rows:
+def back_row(ctx: TurnContext) -> Row:
+    """ "Terug": to the question asked before this one."""
+    return (everywhere(ctx.gettext("Terug"), Everywhere.BACK),)
+
+
+def resume_row(ctx: TurnContext) -> Row:
+    return (everywhere(ctx.gettext("Verder waar ik was"), Everywhere.RESUME),)
+
+
+def english_row() -> Row:
+    """One tap to English, labelled in English (whatever the language now)."""
+    return (everywhere("English, please", Everywhere.LANGUAGE, "en"),)
+
+
+def not_understood(ctx: TurnContext) -> str:
+    """A kind line for a message in which nothing was recognised: what the bot can do."""
     _ = ctx.gettext
-    rows: list[tuple[Button, ...]] = [
-        (Button(_("Voor mezelf"), action(Step.WHO, "self")),),
-        (Button(_("Voor iemand die dicht bij me staat"), action(Step.WHO, "naaste")),),
-        (Button(_("Weet ik nog niet: wat is een zelfhulpgroep?"), action(Step.WHO, "unsure")),),
-    ]
-    if ctx.offer_english:
-        rows.append((Button("English?", action(GLOBAL, "lang", "en")),))
-    return tuple(rows)
-
-
-def who_screen(ctx: TurnContext, welcome: bool = False, hint: str | None = None) -> Screen:
-    """For whom? (with the welcome text on the first screen)."""
-    _ = ctx.gettext
-    text = join(welcome_text(ctx) if welcome else None, _("Voor wie zoek je een groep?"))
-    return with_hint(Screen(text, who_buttons(ctx)), hint)
-
-
-def explain_screen(ctx: TurnContext) -> Screen:
-    """What a self-help group is, honestly and briefly; then the choice again."""
-    _ = ctx.gettext
-    text = join(
-        _(
-            "Een zelfhulpgroep is een groep mensen die hetzelfde meemaken. "
-            "Ze komen samen om elkaar te steunen, zonder hulpverlener erbij."
-        ),
-        "\n".join(
-            [
-                _("• Het is gratis, en er is geen wachtlijst of verwijzing nodig."),
-                _(
-                    "• Het is anoniem: je noemt alleen je voornaam. "
-                    "Wat er gezegd wordt, blijft daar."
-                ),
-                _("• Je hoeft niets te zeggen. Alleen luisteren is ook goed."),
-                _("• Open bijeenkomsten zijn voor iedereen die wil komen kijken."),
-                _("• Er zijn ook groepen voor partners, ouders, kinderen en vrienden."),
-            ]
-        ),
-        _("Veel mensen twijfelen eerst. Je bent welkom zoals je bent."),
-        _("Voor wie zoek je een groep?"),
+    return _(
+        "Dat begreep ik niet helemaal. Ik help je een zelfhulpgroep te vinden: vertel me "
+        "voor wie, waarover en waar, of kies een knop."
     )
-    return Screen(text, who_buttons(ctx))
-
-
-def relation_screen(ctx: TurnContext, hint: str | None = None) -> Screen:
-    _ = ctx.gettext
-    text = join(
-        _("Fijn dat je er voor iemand bent, en ook aan jezelf denkt."),
-        _("Wat ben jij van die persoon?"),
-    )
-    buttons = tuple(
-        (Button(_(label), action(Step.RELATION, relation.value)),)
-        for relation, label in RELATION_LABELS.items()
-    )
-    return with_hint(Screen(text, buttons), hint)
-
-
-def aim_screen(ctx: TurnContext, hint: str | None = None) -> Screen:
-    _ = ctx.gettext
-    text = join(
-        _(
-            "Zoek je steun voor jezelf, of een groep voor de ander om door te geven? "
-            "Allebei is goed, en veel mensen zoeken allebei."
-        ),
-    )
-    buttons = (
-        (Button(_("Steun voor mezelf"), action(Step.AIM, "me")),),
-        (Button(_("Een groep voor de ander"), action(Step.AIM, "them")),),
-    )
-    return with_hint(Screen(text, buttons), hint)
-
-
-def problem_screen(
-    state: DialogState, ctx: TurnContext, hint: str | None = None, intro: str | None = None
-) -> Screen:
-    _ = ctx.gettext
-    if state.seeker is not None and state.seeker.value == "naaste":
-        question = _("Waar gaat het om bij de ander?")
-    else:
-        question = _("Waar gaat het om?")
-    text = join(intro, question, _("Kies een knop, of typ het in je eigen woorden."))
-    labels = [
-        Button(_(label), action(Step.PROBLEM, p.value)) for p, label in PROBLEM_LABELS.items()
-    ]
-    buttons = (
-        tuple(labels[0:2]),
-        tuple(labels[2:4]),
-        tuple(labels[4:6]),
-        (labels[6],),
-        (labels[7],),
-    )
-    return with_hint(Screen(text, buttons), hint)
-
-
-def where_screen(ctx: TurnContext, hint: str | None = None, intro: str | None = None) -> Screen:
-    _ = ctx.gettext
-    text = join(
-        intro,
-        _("Waar wil je zoeken?"),
-        _(
-            "Deel je locatie met de knop hieronder, of typ een plaats of postcode. "
-            "Typ 'online' voor bijeenkomsten die je vanuit huis kunt volgen."
-        ),
-        _("Ik bewaar alleen de plaats, niet je precieze locatie."),
-    )
-    ask = AskLocation(_("Deel mijn locatie"), other_label=_("Online"))
-    return with_hint(Screen(text, ask=ask), hint)
-
-
-def place_label(name: str, province: str, country: Country, ctx: TurnContext) -> str:
-    """ "Bergen (Noord-Holland)", "Nieuw-Bergen (Limburg)"; Belgian places say so.
-
-    The catalogue tells the two Limburgs apart as "Limburg (NL)" and "Limburg (BE)";
-    a label says the country in words instead of nesting brackets.
-    """
-    _ = ctx.gettext
-    province = province.removesuffix(" (NL)").removesuffix(" (BE)")
-    if country is Country.BE:
-        return _("{name} ({province}, België)").format(name=name, province=province)
-    return f"{name} ({province})" if province else name
 
 
 def help_screen(ctx: TurnContext) -> Screen:
@@ -257,8 +121,8 @@ def language_screen(ctx: TurnContext) -> Screen:
         _("In welke taal wil je verder?"),
         (
             (
-                Button("Nederlands", action(GLOBAL, "lang", "nl")),
-                Button("English", action(GLOBAL, "lang", "en")),
+                everywhere("Nederlands", Everywhere.LANGUAGE, "nl"),
+                everywhere("English", Everywhere.LANGUAGE, "en"),
             ),
         ),
         edit=True,
@@ -274,8 +138,8 @@ def stop_screen(ctx: TurnContext) -> Screen:
     return Screen(
         text,
         (
-            (Button(_("Ja, wis alles"), action(GLOBAL, "forget")),),
-            (Button(_("Nee, bewaar het"), action(GLOBAL, "keep")),),
+            (everywhere(_("Ja, wis alles"), Everywhere.FORGET),),
+            (everywhere(_("Nee, bewaar het"), Everywhere.KEEP),),
         ),
     )
 
@@ -300,18 +164,13 @@ def forgotten_screen(ctx: TurnContext) -> Screen:
     )
 
 
-def resume_row(ctx: TurnContext) -> tuple[Button, ...]:
-    _ = ctx.gettext
-    return (Button(_("Verder waar ik was"), action(GLOBAL, "resume")),)
-
-
 def continue_or_restart_screen(ctx: TurnContext) -> Screen:
     _ = ctx.gettext
     return Screen(
         _("Welkom terug. Wil je verder waar je was, of opnieuw beginnen?"),
         (
             resume_row(ctx),
-            (Button(_("Opnieuw beginnen"), action(GLOBAL, "restart")),),
+            (everywhere(_("Opnieuw beginnen"), Everywhere.RESTART),),
         ),
     )
 
@@ -351,7 +210,7 @@ def _helpline_line(helpline: Helpline, ctx: TurnContext, with_details: bool) -> 
     return "\n".join(lines)
 
 
-def crisis_screen(state: DialogState, ctx: TurnContext, country: Country | None) -> Screen:
+def crisis_screen(ctx: TurnContext, country: Country | None) -> Screen:
     """A calm answer to words of crisis: who to call now; then the way back."""
     _ = ctx.gettext
     helplines = _ordered_helplines(
@@ -374,7 +233,7 @@ def crisis_screen(state: DialogState, ctx: TurnContext, country: Country | None)
         numbers,
         _("Je hoeft dit niet alleen te dragen. Als je wilt, gaan we daarna verder waar we waren."),
     )
-    buttons = (resume_row(ctx), (Button(_("Meer hulp en hulplijnen"), action(GLOBAL, "hulp")),))
+    buttons = (resume_row(ctx), (everywhere(_("Meer hulp en hulplijnen"), Everywhere.HELP),))
     return Screen(text, buttons)
 
 
@@ -394,3 +253,11 @@ def professional_help_screen(ctx: TurnContext, country: Country | None) -> Scree
         _("Ik ben zelf geen hulpdienst."),
     )
     return Screen(text, (resume_row(ctx),))
+
+
+def doubter_screen(answer: str, question: str, page: Screen) -> Screen:
+    """The answer to a doubter's question, then the open question in one line with its buttons.
+
+    The open page is not repeated word for word: only its short question and its buttons.
+    """
+    return Screen(join(answer, question), page.buttons, ask=page.ask)
