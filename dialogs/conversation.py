@@ -4,10 +4,11 @@ Rules of this module:
 1. Pure: no I/O, no clock, no randomness. The same state, event and
    context give the same turn. `bot/` persists the state, sends the
    screens and carries out the effects.
-2. Order of concerns in one turn: words of crisis first (at any step, the
-   state kept); then commands; then buttons valid everywhere (``go:``);
-   then buttons from an older question (answered kindly); then the step
-   table in `dialogs.steps`.
+2. Order of concerns in one turn: danger first (`dialogs.danger`, in typed
+   text, a command's words and a caption, at any step; the state kept, so
+   a danger message is never taken as an answer); then commands; then
+   buttons valid everywhere (``go:``); then buttons from an older question
+   (answered kindly); then the step table in `dialogs.steps`.
 3. Nothing a person sends is an error: every turn answers with at least
    one screen in the person's language.
 """
@@ -19,7 +20,7 @@ from dataclasses import replace
 from dialogs import checkin, reminders
 from dialogs.actions import GLOBAL, parse_action
 from dialogs.context import TurnContext
-from dialogs.crisis import is_crisis
+from dialogs.danger import detect_danger
 from dialogs.deeplink import Preselection, decode_payload
 from dialogs.effects import Effect, ForgetUser, Metric, SetLanguage
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
@@ -27,11 +28,11 @@ from dialogs.results import (
     country_of,
     show_results,
 )
+from dialogs.safety import countries_of, safety_screen
 from dialogs.screen import Screen
 from dialogs.screens import (
     aim_screen,
     continue_or_restart_screen,
-    crisis_screen,
     forgotten_screen,
     help_screen,
     join,
@@ -78,8 +79,8 @@ COMMAND_ALIASES: dict[str, str] = {
 
 def advance(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     """One turn of the conversation. Same input, same output; the adapter persists and sends."""
-    if isinstance(event, TextSent) and is_crisis(event.text):
-        return Turn(state, (crisis_screen(state, ctx, country_of(state, ctx)),))
+    if kinds := detect_danger(_words_of(event)):
+        return Turn(state, (safety_screen(kinds, countries_of(state, ctx), ctx),))
     match event:
         case Command(name, arg):
             return _command(state, name.lower().lstrip("/"), arg, ctx)
@@ -97,7 +98,7 @@ def advance(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
                     state, ctx, _("Die knop hoort bij een eerder bericht. Hier waren we:")
                 )
             return STEPS[state.step](state, event, ctx)
-        case Unsupported(kind):
+        case Unsupported(kind=kind):
             return current(state, ctx, _unsupported_hint(kind, ctx))
         case LocationShared() if state.step not in (Step.WHERE, Step.RESULTS):
             _ = ctx.gettext
@@ -109,6 +110,14 @@ def advance(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
         case TextSent(text) if not text.strip():
             return current(state, ctx)
     return STEPS[state.step](state, event, ctx)
+
+
+def _words_of(event: Event) -> str:
+    """What the person wrote in this event, if anything (a button's action is not theirs)."""
+    match event:
+        case TextSent(text) | Command(arg=text) | Unsupported(text=text):
+            return text
+    return ""
 
 
 def _unsupported_hint(kind: str, ctx: TurnContext) -> str:

@@ -3,7 +3,7 @@
 Rules of this module:
 1. A handler gets the state, an event meant for its question (a button of
    its own step, typed text, a shared location) and the context; it returns
-   a `Turn`. Commands, stickers, stale buttons and words of crisis never
+   a `Turn`. Commands, stickers, stale buttons and messages that signal danger never
    reach it: `dialogs.conversation` answers those for every step alike.
 2. Whatever a handler does not understand, it answers with `reask`: a
    kind line and the same question, with the state unchanged.
