@@ -156,6 +156,7 @@ class DangerRules:
             return []
         keys = self.vocabulary.keys_of(message)
         present = frozenset().union(*keys)
+        candidates = self.vocabulary.candidates(present)
         blocked: dict[DangerKind, list[Span]] | None = None
         fired: dict[DangerKind, Rule] = {}
         for rule in self.rules:
@@ -163,23 +164,30 @@ class DangerRules:
                 continue
             if rule.only_with and not rule.only_with & fired.keys():
                 continue
+            groups = [[p for p in g if p.number in candidates] for g in rule.groups]
+            if not all(groups):
+                continue
             if blocked is None:
-                blocked = self._blocked(keys)
+                blocked = self._blocked(keys, present, candidates)
             if all(
-                any(_free(p.spans(keys), blocked[rule.kind]) for p in group)
-                for group in rule.groups
+                any(
+                    p.may_match(present) and _free(p.spans(keys), blocked[rule.kind])
+                    for p in group
+                )
+                for group in groups
             ):
                 for kind in rule.signals:
                     fired.setdefault(kind, rule)
         return sorted(fired.items(), key=lambda item: item[0].urgency)
 
-    def _blocked(self, keys: Keys) -> dict[DangerKind, list[Span]]:
+    def _blocked(
+        self, keys: Keys, present: frozenset[str], candidates: set[int]
+    ) -> dict[DangerKind, list[Span]]:
         """Per kind, the stretches of the message its exclusions cover."""
-        present = frozenset().union(*keys)
         blocked: dict[DangerKind, list[Span]] = {kind: [] for kind in DangerKind}
         for exclusion in self.exclusions:
             for pattern in exclusion.patterns:
-                if not pattern.first & present:
+                if pattern.number not in candidates or not pattern.may_match(present):
                     continue
                 for start, end in pattern.spans(keys):
                     for kind in exclusion.kinds:

@@ -8,7 +8,7 @@ matcher finds them in `dialogs.words.Words` however the person typed them:
   ``=zijn`` only the word "zijn" itself, not "ben" or "is";
 - ``a|b`` is either word; ``zelfmoord*`` any word that starts so
   ("zelfmoordgedachten"); ``#`` any number; ``{pills}`` any word of the
-  named word list;
+  named word list; ``$`` the end of the message;
 - ``...`` lets up to 3 other words stand in between, ``...5`` up to 5;
 - a small typo in a word that the lemmatiser does not know ("ziten",
   "oxazapam", "selfmoord") counts as the word it is closest to.
@@ -46,6 +46,9 @@ DEFAULT_GAP = 3
 """Words that ``...`` lets stand in between."""
 
 ANY_NUMBER = "#"
+END = "$"
+"""The end of the message: ``wil niet meer $`` is "ik wil niet meer" and nothing after."""
+_AT_END = frozenset({END})
 EXACT = "="
 """Before a word: that word only, not the other forms of its lemma."""
 
@@ -75,7 +78,7 @@ Term = frozenset[str]
 """The keys any one of which a word must have: words, ``=word``, ``prefix*`` and ``#``."""
 
 Keys = tuple[frozenset[str], ...]
-"""Per word of a message, everything a term may match it by."""
+"""Per word of a message, everything a term may match it by; the last entry is the end."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +87,19 @@ class Pattern:
 
     text: str
     elements: tuple[Term | _Gap, ...]
+    terms: tuple[Term, ...]
+    """The elements without the gaps; `terms[0]` starts every match."""
+    number: int
+    """Its place among the vocabulary's patterns (see `Vocabulary.candidates`)."""
 
     @property
     def first(self) -> Term:
         """The term every match starts with (patterns never start with a gap)."""
-        first = self.elements[0]
-        assert not isinstance(first, _Gap)
-        return first
+        return self.terms[0]
+
+    def may_match(self, present: frozenset[str]) -> bool:
+        """False when a term has none of its keys in the message: no need to look further."""
+        return all(term & present for term in self.terms)
 
     def spans(self, keys: Keys) -> list[tuple[int, int]]:
         """Every (first, last) word position where the pattern matches, in order.
@@ -98,8 +107,9 @@ class Pattern:
         `keys` are the message's, from `Vocabulary.keys_of`.
         """
         found = []
+        first = self.terms[0]
         for start, start_keys in enumerate(keys):
-            if self.first & start_keys:
+            if first & start_keys:
                 end = self._end_from(keys, 1, start)
                 if end is not None:
                     found.append((start, end))
@@ -135,6 +145,8 @@ class Vocabulary:
         self.word_lists = {name: tuple(w) for name, w in word_lists.items()}
         self._words: set[str] = set()
         self._prefixes: set[str] = set()
+        self._anchors: dict[str, set[int]] = {}
+        self._count = 0
         self._sealed = False
         for name, listed in self.word_lists.items():
             for word in listed:
@@ -162,13 +174,26 @@ class Vocabulary:
             raise PatternError("empty pattern")
         if isinstance(elements[-1], _Gap):
             raise PatternError(f"{text!r}: '...' must stand between two words")
-        return Pattern(text, tuple(elements))
+        terms = tuple(e for e in elements if not isinstance(e, _Gap))
+        pattern = Pattern(text, tuple(elements), terms, self._count)
+        self._count += 1
+        for key in min(terms, key=len):  # its rarest term: every match needs one of these
+            self._anchors.setdefault(key, set()).add(pattern.number)
+        return pattern
+
+    def candidates(self, present: frozenset[str]) -> set[int]:
+        """The numbers of the patterns that may match a message with these keys."""
+        found: set[int] = set()
+        for key in present:
+            if anchored := self._anchors.get(key):
+                found.update(anchored)
+        return found
 
     def _term(self, text: str, part: str) -> Term:
         keys: set[str] = set()
         for alternative in part.split("|"):
-            if alternative == ANY_NUMBER:
-                keys.add(ANY_NUMBER)
+            if alternative in (ANY_NUMBER, END):
+                keys.add(alternative)
             elif named := _SET.match(alternative):
                 if named.group(1) not in self.word_lists:
                     raise PatternError(f"{text!r}: no word list named {named.group(1)!r}")
@@ -193,14 +218,13 @@ class Vocabulary:
             self._words.add(word)
 
     def keys_of(self, message: Words) -> Keys:
-        """Per word of the message: everything a term may match it by."""
+        """Per word of the message: everything a term may match it by; then the end (``$``)."""
         if not self._sealed:
             self._sealed = True
             self._choices = sorted(self._words)
             self._key_cache = lru_cache(maxsize=65536)(self._keys)
-        return tuple(
-            self._key_cache(t, m) for t, m in zip(message.tokens, message.lemmas, strict=True)
-        )
+        found = zip(message.tokens, message.lemmas, strict=True)
+        return (*(self._key_cache(t, m) for t, m in found), _AT_END)
 
     def _keys(self, token: str, lemma: str) -> frozenset[str]:
         keys = {token, lemma, EXACT + token}
