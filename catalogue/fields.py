@@ -10,6 +10,7 @@ share, a {nl, en} text and a source, are read here too.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,7 +18,15 @@ from typing import Any, TypeVar
 
 from catalogue.errors import DataFileError
 from catalogue.models import LocalText, Source
-from catalogue.values import InvalidValue, parse_bool, parse_date, parse_text, parse_url, show
+from catalogue.values import (
+    InvalidValue,
+    expects,
+    parse_bool,
+    parse_date,
+    parse_text,
+    parse_url,
+    show,
+)
 
 T = TypeVar("T")
 
@@ -124,7 +133,8 @@ def read_source_block(context: FileContext, raw: Any, label: str, kind: str) -> 
     record.label = label
     name = record.get("name", parse_text)
     url = record.get("url", parse_url, required=False)
-    verified_on = record.get("verified_on", parse_date)
+    verified_on = record.get("verified_on", parse_date, required=False)
+    dated = record.get("dated", _parse_source_date, required=False)
     sample = record.get("sample", parse_bool, required=False)
     imported_on = record.get("imported_on", parse_date, required=False)
     today = context.today
@@ -140,11 +150,35 @@ def read_source_block(context: FileContext, raw: Any, label: str, kind: str) -> 
         url=url,
         sample=bool(sample),
         imported_on=imported_on,
+        dated=dated,
     )
 
 
-def read_record_source(context: FileContext, record: Record) -> Source | Missing:
-    """The record's own `source:` (a block or the name of one in `sources:`), else the file's."""
+@expects("the source's own date: YYYY-MM-DD, YYYY-MM or YYYY, in quotes")
+def _parse_source_date(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+        raise InvalidValue(f"{show(value)} is not a date of a source")
+    return value
+
+
+def read_record_source(
+    context: FileContext, record: Record, *, unverified_allowed: bool = False
+) -> Source | Missing:
+    """The record's own `source:` (a block or the name of one in `sources:`), else the file's.
+
+    A source without `verified_on` is refused unless `unverified_allowed`
+    (helplines only): every other record says when it was last checked.
+    """
+    source = _record_source(context, record)
+    if isinstance(source, Source) and source.verified_on is None and not unverified_allowed:
+        record.error(
+            "source", f"'{source.name}' has no verified_on (expected the date you checked)"
+        )
+        return MISSING
+    return source
+
+
+def _record_source(context: FileContext, record: Record) -> Source | Missing:
     record.used.add("source")
     raw = record.raw.get("source")
     if raw is None:

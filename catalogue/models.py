@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from types import MappingProxyType
 
-from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
+from catalogue.kinds import Attribute, Country, DangerKind, Problem, Relation, Seeker
 
 LANGUAGES = ("nl", "en")
 
@@ -36,15 +36,20 @@ class LocalText:
 class Source:
     """Where a record's facts come from and when they were last verified.
 
+    `verified_on` is None when nobody has checked the facts against the source
+    (only helplines may cite such a source: their numbers are taken from the
+    domain brief); `dated` is the source's own date as it gives it
+    ("2025-10-03", "2021-11", "2019"), shown so that a reader can judge it.
     `sample` marks invented records shipped so that the bot can be tried out:
     they are never to be presented as real.
     """
 
     name: str
-    verified_on: date
+    verified_on: date | None
     url: str | None = None
     sample: bool = False
     imported_on: date | None = None
+    dated: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,8 @@ class Helpline:
     hours: LocalText | None = None
     url: str | None = None
     organisation_id: str | None = None
+    serves: frozenset[DangerKind] = frozenset()
+    """The kinds of danger this line is the one to call for (the safety screen)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from catalogue.fields import (
     read_local_text,
     read_record_source,
 )
-from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
+from catalogue.kinds import Attribute, Country, DangerKind, Problem, Relation, Seeker
 from catalogue.models import Clinic, FitRule, Helpline, Meeting, Online, Organisation, Venue
 from catalogue.recurrence import check_rule, first_date_from
 from catalogue.values import (
@@ -64,6 +64,7 @@ _POSTCODES: Mapping[Country, re.Pattern[str]] = {
 _COUNTRY = enum_parser(Country)
 _ATTRIBUTES = list_parser(enum_parser(Attribute))
 _DATES = list_parser(parse_date)
+_DANGERS = list_parser(enum_parser(DangerKind))
 
 
 def read_organisation(context: FileContext, raw: Any, index: int) -> Organisation | None:
@@ -275,12 +276,25 @@ def read_helpline(context: FileContext, raw: Any, index: int) -> Helpline | None
     hours = read_local_text(r, "hours", required=False)
     url = r.get("url", parse_url, required=False)
     organisation = r.get("organisation", parse_id, required=False)
-    source = read_record_source(context, r)
+    serves = r.get("serves", _DANGERS, required=False)
+    source = read_record_source(context, r, unverified_allowed=True)
     if number == "" and kind != "professional":
         r.error(
             "number", "is empty (expected a phone number; only professional help may have none)"
         )
-    values = (hid, name, number, kind, countries, description, hours, url, organisation, source)
+    values = (
+        hid,
+        name,
+        number,
+        kind,
+        countries,
+        description,
+        hours,
+        url,
+        organisation,
+        serves,
+        source,
+    )
     if not r.finish() or not all_set(*values):
         return None
     return Helpline(
@@ -294,6 +308,7 @@ def read_helpline(context: FileContext, raw: Any, index: int) -> Helpline | None
         hours=hours,
         url=url,
         organisation_id=organisation,
+        serves=frozenset(serves or ()),
     )
 
 

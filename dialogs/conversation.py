@@ -4,8 +4,9 @@ Rules of this module:
 1. Pure: no I/O, no clock, no randomness. The same state, event and
    context give the same turn. `bot/` persists the state, sends the
    screens and carries out the effects.
-2. Order of concerns in one turn: words of danger first (at any step, the
-   state kept, before anything else reads the message); then commands;
+2. Order of concerns in one turn: danger first (`dialogs.danger`, in typed
+   text, a command's words and a caption, at any step; the state kept, so
+   a danger message is never taken as an answer); then commands;
    then buttons valid everywhere (``go:``), a reminder's and a check-in's
    buttons; then buttons from an older question (answered kindly); then
    the open page (`dialogs.pages`). Typed text is read once
@@ -24,14 +25,13 @@ from dataclasses import replace
 from dialogs import checkin, reminder_messages
 from dialogs.actions import GLOBAL, Everywhere, parse_action
 from dialogs.context import TurnContext
-from dialogs.crisis import is_crisis
+from dialogs.danger import detect_danger
 from dialogs.deeplink import Preselection, decode_payload
 from dialogs.effects import Effect, ForgetUser, Metric, SetLanguage, metric
 from dialogs.events import ButtonPressed, Command, Event, LocationShared, TextSent, Unsupported
 from dialogs.pages import PAGES, answer, ask_next, current, go_back
 from dialogs.pages.info import (
     continue_or_restart_screen,
-    crisis_screen,
     doubter_screen,
     english_row,
     forgotten_screen,
@@ -48,6 +48,7 @@ from dialogs.pages.page import Reply
 from dialogs.pages.questions import facts_of, next_step, who_screen
 from dialogs.pages.results import country_of
 from dialogs.reader import Navigation, Reading, question_answer, read
+from dialogs.safety import countries_of, safety_screen
 from dialogs.screen import Screen, join, with_hint
 from dialogs.state import DialogState, Step
 from dialogs.turn import Turn
@@ -80,14 +81,14 @@ COMMAND_ALIASES: dict[str, str] = {
 
 def advance(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
     """One turn of the conversation. Same input, same output; the adapter persists and sends."""
-    if isinstance(event, TextSent) and is_crisis(event.text):
-        return Turn(state, (crisis_screen(ctx, country_of(state, ctx)),))
+    if kinds := detect_danger(_words_of(event)):
+        return Turn(state, (safety_screen(kinds, countries_of(state, ctx), ctx),))
     match event:
         case Command(name, arg):
             return _command(state, name.lower().lstrip("/"), arg, ctx)
         case ButtonPressed(text):
             return _button(state, text, ctx)
-        case Unsupported(kind):
+        case Unsupported(kind=kind):
             return current(state, ctx, _unsupported_hint(kind, ctx))
         case LocationShared(lat, lon):
             if state.step not in (Step.WHERE, Step.RESULTS):
@@ -98,6 +99,14 @@ def advance(state: DialogState, event: Event, ctx: TurnContext) -> Turn:
         case TextSent(text):
             return _typed(state, text, ctx)
     return current(state, ctx)
+
+
+def _words_of(event: Event) -> str:
+    """What the person wrote in this event, if anything (a button's action is not theirs)."""
+    match event:
+        case TextSent(text) | Command(arg=text) | Unsupported(text=text):
+            return text
+    return ""
 
 
 def _unsupported_hint(kind: str, ctx: TurnContext) -> str:

@@ -102,10 +102,10 @@ async def test_updates_become_dialog_events(rig: Rig) -> None:
         TextSent("Utrecht"),
         LocationShared(52.09, 5.12),
         Unsupported("sticker"),
-        Unsupported("photo"),
+        Unsupported("photo", "kijk"),  # a caption is read for danger, never as an answer
         Unsupported("voice"),
         Unsupported("contact"),
-        Unsupported("edited"),
+        Unsupported("edited", "Amersfoort"),
         ButtonPressed("who:self"),
     ]
     assert rig.runner.events[0][2] == "en"

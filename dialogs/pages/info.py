@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from catalogue.kinds import Country
-from catalogue.models import Helpline
+from catalogue.models import Helpline, Source
 from dialogs.actions import GLOBAL, Everywhere, action
 from dialogs.context import TurnContext
 from dialogs.formatting import day
@@ -188,6 +188,18 @@ def _ordered_helplines(
     return sorted(chosen, key=rank)  # stable: the catalogue's own order within a rank
 
 
+def source_line(source: Source, ctx: TurnContext) -> str:
+    """When a helpline was checked, or, when nobody checked it, where it was taken from."""
+    _ = ctx.gettext
+    if source.verified_on is not None:
+        return _("Gecontroleerd op {date}.").format(date=day(source.verified_on, ctx.language))
+    if source.dated:
+        return _("Bron: {source} ({date}), nog niet nagekeken.").format(
+            source=source.name, date=source.dated
+        )
+    return _("Bron: {source}, nog niet nagekeken.").format(source=source.name)
+
+
 def _helpline_line(helpline: Helpline, ctx: TurnContext, with_details: bool) -> str:
     _ = ctx.gettext
     name = helpline.name.get(ctx.language)
@@ -201,40 +213,8 @@ def _helpline_line(helpline: Helpline, ctx: TurnContext, with_details: bool) -> 
             lines.append("  " + helpline.hours.get(ctx.language))
         if helpline.url:
             lines.append("  " + helpline.url)
-        lines.append(
-            "  "
-            + _("Gecontroleerd op {date}.").format(
-                date=day(helpline.source.verified_on, ctx.language)
-            )
-        )
+        lines.append("  " + source_line(helpline.source, ctx))
     return "\n".join(lines)
-
-
-def crisis_screen(ctx: TurnContext, country: Country | None) -> Screen:
-    """A calm answer to words of crisis: who to call now; then the way back."""
-    _ = ctx.gettext
-    helplines = _ordered_helplines(
-        ctx.catalogue.helplines.values(), ("emergency", "crisis"), country
-    )
-    if helplines:
-        numbers = "\n".join(_helpline_line(h, ctx, with_details=False) for h in helplines)
-    else:  # a catalogue without helplines must still never leave someone without a number
-        numbers = _(
-            "• Direct gevaar: bel 112.\n"
-            "• 113 Zelfmoordpreventie: bel 113 of gratis 0800-0113.\n"
-            "• In België: Zelfmoordlijn 1813."
-        )
-    text = join(
-        _("Wat je schrijft klinkt heel zwaar. Fijn dat je het zegt."),
-        _(
-            "Ik ben geen hulpdienst en kan je nu niet zelf helpen. "
-            "Deze mensen wel, en je mag ze altijd bellen:"
-        ),
-        numbers,
-        _("Je hoeft dit niet alleen te dragen. Als je wilt, gaan we daarna verder waar we waren."),
-    )
-    buttons = (resume_row(ctx), (everywhere(_("Meer hulp en hulplijnen"), Everywhere.HELP),))
-    return Screen(text, buttons)
 
 
 def professional_help_screen(ctx: TurnContext, country: Country | None) -> Screen:
