@@ -1,0 +1,409 @@
+"""The reader of free text: every fact one message states, at any step.
+
+People answer in their own words, often with several facts at once and
+rarely the one that was asked: "mijn vader drinkt heel veel en ik ben 15",
+"ik drink te veel en woon in Zwolle". `read` turns one message into a
+`Reading` of all it states; the step in progress takes what it needs and
+skips the questions already answered. It reads no state and no clock: the
+same text always gives the same reading.
+
+    >>> from catalogue.places import PlaceIndex
+    >>> r = read("mijn vrouw drinkt, we wonen in Den Bosch", PlaceIndex.bundled())
+    >>> r.who.value, r.relation.value, [p.value for p in r.problems], r.place.place.name
+    ('naaste', 'partner', ['alcohol'], "'s-Hertogenbosch")
+    >>> read("ik maak me zorgen om mijn zoon", PlaceIndex.bundled()).relation
+    <Relation.PARENT: 'parent'>
+    >>> read("liever online", PlaceIndex.bundled()).place is None
+    True
+
+The words come from data files (`dialogs/data/*.yaml`, see `dialogs.lexicon`);
+the rules here say how they combine: whose use it is, and when a word is a place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import simplemma
+
+from catalogue.kinds import Problem, Relation, Seeker
+from catalogue.places import PlaceLookup
+from dialogs.context import Places
+from dialogs.lexicon import Lexicon, lexicon
+from dialogs.phrases import VOCABULARY, Match, View, view
+from dialogs.words import LEMMA_LANGUAGES
+
+ADULT_AGE = 18
+"""A writer younger than this whose parent drinks or uses is a teenage child (Alateen)."""
+
+_USE_WINDOW = 6
+"""How many words after "mijn vader" may say that he is the one who uses."""
+
+_WHOLE_MESSAGE_WORDS = 4
+"""A message this short that says nothing else may be a place answer on its own."""
+
+
+class Navigation(StrEnum):
+    """A way through the conversation, typed instead of pressed."""
+
+    BACK = "back"  # terug, vorige, back, ga terug, een stap terug ...
+    RESTART = "restart"  # opnieuw, begin opnieuw, start over ...
+    STOP = "stop"  # stop, stoppen, laat maar, quit ...
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one message states; a field is left at its default when the message is silent.
+
+    `relation` is the writer's relation to the one who uses ("mijn vader
+    drinkt": an adult child, a teenage child when under 18) and is only set
+    for a naaste. `place` is set only when a place was found (one, or a
+    choice between places of the same name); a step that asked for a place
+    can still call `places.lookup` for suggestions. `question` is the id of
+    a doubter's question (`dialogs/data/questions.yaml`, see `question_answer`).
+    A bare "weet niet" answers whichever question is open: it sets both
+    `who_unsure` and `problems=(UNSURE,)`.
+    """
+
+    who: Seeker | None = None
+    who_unsure: bool = False
+    relation: Relation | None = None
+    age: int | None = None
+    problems: tuple[Problem, ...] = ()
+    place: PlaceLookup | None = None
+    online_only: bool = False
+    english: bool = False
+    for_them: bool | None = None
+    navigation: Navigation | None = None
+    question: str | None = None
+
+    @property
+    def understood(self) -> bool:
+        """Whether any fact at all was recognised."""
+        return bool(
+            self.who
+            or self.who_unsure
+            or self.relation
+            or self.age is not None
+            or self.problems
+            or self.place
+            or self.online_only
+            or self.english
+            or self.for_them is not None
+            or self.navigation
+            or self.question
+        )
+
+
+def read(text: str, places: Places) -> Reading:
+    """Every fact `text` states; `places` finds the place names in it."""
+    lex = lexicon()
+    message = view(text)
+    if not message.tokens:
+        return Reading()
+    question = _question(message, "?" in text, lex)
+    problems, unsure_alone = _problems(message, lex)
+    who, relation = _who(message, problems, question, lex)
+    who_unsure = unsure_alone or bool(lex.who_unsure.find(message))
+    if who_unsure:
+        who, relation = None, None
+    age = _age(message.words.text)
+    if relation is Relation.ADULT_CHILD and (
+        (age is not None and age < ADULT_AGE) or lex.teen_words.find(message)
+    ):
+        relation = Relation.TEEN_CHILD
+    reading = Reading(
+        who=who,
+        who_unsure=who_unsure,
+        relation=relation,
+        age=age,
+        problems=problems,
+        online_only=_online_only(message, lex),
+        english=_is_english(message, lex),
+        for_them=_aim(message, who, lex),
+        navigation=_navigation(message, lex),
+        question=question,
+    )
+    place = _place_in_sentence(message, places, lex)
+    if place is None and not reading.understood:
+        place = _place_alone(message, text, places, lex)
+    return reading if place is None else replace(reading, place=place)
+
+
+# -- problems ----------------------------------------------------------------------------------
+
+
+def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
+    """Every problem named, in order; and whether the message only says "I don't know"."""
+    found: list[tuple[int, Problem]] = [
+        (m.start, m.value) for m in lex.problems.find(message) if isinstance(m.value, Problem)
+    ]
+    for position, token in enumerate(message.tokens):
+        for prefix, problem in lex.problem_prefixes:
+            if token.startswith(prefix) and len(token) > len(prefix):
+                found.append((position, problem))
+                break
+    found.sort(key=lambda pair: pair[0])
+    named = tuple(dict.fromkeys(problem for _, problem in found))
+    if named:
+        return named, False
+    if _covered(message, lex.unsure_alone.find(message), lex.fillers):
+        return (Problem.UNSURE,), True
+    if lex.use_words.find(message):
+        if lex.unsure_with_use.find(message):
+            return (Problem.UNSURE,), False
+        return (Problem.DRUGS,), False
+    return (), False
+
+
+# -- who, and the writer's relation --------------------------------------------------------------
+
+
+def _who(
+    message: View, problems: tuple[Problem, ...], question: str | None, lex: Lexicon
+) -> tuple[Seeker | None, Relation | None]:
+    """Whose use the message is about, and the writer's relation if it is someone else's.
+
+    Any "ik" is not "me": "ik maak me zorgen om mijn zoon" is a parent. The
+    writer speaks of their own use with a first-person verb next to a
+    problem ("dat ik te veel drink") or a phrase such as "het gaat om mij";
+    that wins over a relative who only speaks ("mijn vrouw zegt dat ik
+    drink"), not over one who uses ("mijn man drinkt").
+    """
+    candidates = [] if question == "bring_someone" else _relations(message, lex)
+    users = [relation for relation, uses in candidates if uses]
+    if _speaks_of_own_use(message, problems, lex) and not users:
+        return Seeker.SELF, None
+    if candidates:
+        return Seeker.NAASTE, (users or [candidates[0][0]])[0]
+    if lex.naaste.find(message):
+        return Seeker.NAASTE, None
+    if lex.self_weak.find(message):
+        return Seeker.SELF, None
+    return None, None
+
+
+def _speaks_of_own_use(message: View, problems: tuple[Problem, ...], lex: Lexicon) -> bool:
+    tokens = message.tokens
+    if any(not _denied(message, m, lex) for m in lex.self_strong.find(message)):
+        return True
+    if not problems:
+        return False
+    for position, token in enumerate(tokens):
+        if token not in lex.self_use_verbs:
+            continue
+        before = tokens[position - 1] if position else ""
+        after = tokens[position + 1 : position + 3]
+        if before not in lex.not_self_before and not lex.denials.intersection(after):
+            return True
+    return False
+
+
+def _denied(message: View, match: Match, lex: Lexicon) -> bool:
+    """ "ik ben niet verslaafd": a denial among the words of a matched phrase."""
+    return any(t in lex.denials for t in message.tokens[match.start : match.end + 1])
+
+
+def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
+    """Each relation the writer names, with whether that person is said to use.
+
+    "mijn vader", "ons moeder", "mijn beste vriendin", "een vriend van mij";
+    "mijn vrouw en ik" is a co-writer, not the one who uses. A writer's own
+    role ("ik ben zijn moeder", "als partner") counts as the one who uses.
+    """
+    tokens = message.tokens
+    found: list[tuple[int, Relation, bool]] = [
+        (m.start, m.value, True) for m in lex.my_role.find(message) if isinstance(m.value, Relation)
+    ]
+    taken: set[int] = set()
+    for match in lex.their_role.find(message):
+        if match.end in taken or not isinstance(match.value, Relation):
+            continue
+        before = tokens[max(0, match.start - 2) : match.start]
+        owned = bool(before) and (
+            before[-1] in lex.possessives
+            or (len(before) == 2 and before[0] in lex.possessives and before[1] in lex.adjectives)
+        )
+        if not owned and before[-1:] in (["een"], ["a"]):
+            owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
+        if not owned or tokens[match.end + 1 : match.end + 3] in (["en", "ik"], ["and", "i"]):
+            continue
+        taken.add(match.end)
+        found.append((match.start, match.value, _said_to_use(message, match.end, lex)))
+    found.sort(key=lambda item: item[0])
+    return [(relation, uses) for _, relation, uses in found]
+
+
+def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
+    """Whether the words after a relation say that person uses, before the writer speaks again."""
+    window = message.tokens[end + 1 : end + 1 + _USE_WINDOW]
+    stop = next((i for i, t in enumerate(window) if t in {"ik", "i", "k", "im"}), len(window))
+    return any(end < m.start <= end + stop for m in lex.their_use.find(message))
+
+
+def _aim(message: View, who: Seeker | None, lex: Lexicon) -> bool | None:
+    """True for a group for the other person, False for support for me (a naaste's)."""
+    for match in lex.aims.find(message):
+        if match.value is True or who is not Seeker.SELF:
+            if match.value is False and who is None:
+                continue
+            return bool(match.value)
+    return None
+
+
+# -- age, language, online, navigation, questions ------------------------------------------------
+
+_AGE = re.compile(
+    r"\b(?:ik ben|ben|im|i am|age|leeftijd)\s+(?:(?:een|a)\s+)?(?:(?:pas|nog maar|bijna|net|"
+    r"jongen|meisje|vrouw|man|boy|girl|guy|woman|only|just)\s+)*(?:van\s+|of\s+)?(\d{1,2})\b"
+    r"(?!\s+(?:keer|x|dagen|weken|maanden|euro|glazen|biertjes|pinten|flessen|times|days))"
+    r"(?!\s+(?:jaar|years)\s+(?:clean|nuchter|gestopt|verslaafd|getrouwd|samen|bezig|sober))"
+)
+_AGE_FIRST = re.compile(r"^(\d{1,2})\s+(?:jaar|jr|years?)\b")
+_MIN_AGE = 8
+
+
+def _age(normalised: str) -> int | None:
+    """The writer's own age: "ik ben 15", "15 jaar, ..." ("mijn zoon van 15" is not theirs)."""
+    match = _AGE.search(normalised) or _AGE_FIRST.search(normalised)
+    if match is None:
+        return None
+    age = int(match[1])
+    return age if age >= _MIN_AGE else None
+
+
+def _is_english(message: View, lex: Lexicon) -> bool:
+    english = sum(t in lex.english for t in message.tokens)
+    dutch = sum(t in lex.dutch for t in message.tokens)
+    return english > dutch
+
+
+def _online_only(message: View, lex: Lexicon) -> bool:
+    tokens = message.tokens
+    return any(
+        not lex.not_online.intersection(tokens[max(0, m.start - 2) : m.start])
+        for m in lex.online.find(message)
+    )
+
+
+def _navigation(message: View, lex: Lexicon) -> Navigation | None:
+    """A navigation word, when the message says nothing besides it ("nee laat maar")."""
+    found = lex.navigation.find(message)
+    if found and _covered(message, found, lex.fillers):
+        return Navigation(str(found[0].value))
+    return None
+
+
+def _covered(message: View, matches: list[Match], fillers: frozenset[str]) -> bool:
+    """Whether the matches and filler words make up the whole message."""
+    if not matches:
+        return False
+    covered = {p for m in matches for p in range(m.start, m.end + 1)}
+    return all(i in covered or t in fillers for i, t in enumerate(message.tokens))
+
+
+def _question(message: View, has_mark: bool, lex: Lexicon) -> str | None:
+    """The first doubter's question asked; phrases written with "?" need one in the text."""
+    for match in lex.questions.find(message):
+        question_id, needs_mark = match.value  # type: ignore[misc]
+        if has_mark or not needs_mark:
+            return str(question_id)
+    return None
+
+
+# -- places ----------------------------------------------------------------------------------
+
+_POSTCODE = re.compile(r"^[1-9]\d{3}(?:[a-z]{2})?$")
+_LETTERS = re.compile(r"^[a-z]{2}$")
+_MAX_NAME_WORDS = 3
+
+
+def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLookup | None:
+    """A place named inside a sentence: after a cue more forgivingly, else only exactly."""
+    tokens = message.tokens
+    for cue in lex.place_cues.find(message):
+        if found := _place_after(message, cue.end + 1, places, lex):
+            return found
+    for start, token in enumerate(tokens):
+        nxt = tokens[start + 1] if start + 1 < len(tokens) else ""
+        postcode = _POSTCODE.match(token) and (len(token) == 6 or _LETTERS.match(nxt))
+        if postcode and (found := places.lookup(token)).place:
+            return found
+        for size in range(_MAX_NAME_WORDS, 0, -1):
+            words = tokens[start : start + size]
+            if len(words) < size or _common(words[-1], lex):
+                continue
+            if size == 1 and token in lex.cue_only:
+                continue
+            if found := places.named(" ".join(words)):
+                return found
+    return None
+
+
+def _place_after(message: View, start: int, places: Places, lex: Lexicon) -> PlaceLookup | None:
+    """A place right after a cue, skipping "van"/"de" ("in de buurt van Eindhoven")."""
+    tokens = message.tokens
+    starts = [start]
+    while starts[-1] < len(tokens) and tokens[starts[-1]] in lex.connectors and len(starts) < 3:
+        starts.append(starts[-1] + 1)
+    for at in starts:
+        if at >= len(tokens):
+            break
+        first = tokens[at]
+        if _POSTCODE.match(first):
+            found = places.lookup(first)
+            return found if found.place else None
+        for size in range(_MAX_NAME_WORDS, 0, -1):
+            words = tokens[at : at + size]
+            if len(words) < size or " ".join(words) in lex.not_places or first in VOCABULARY:
+                continue
+            if found := places.named(" ".join(words)):
+                return found
+    at = starts[-1]
+    if at < len(tokens) and _maybe_misspelt_name(tokens[at], lex):
+        for size in (2, 1):
+            words = tokens[at : at + size]
+            found = places.lookup(" ".join(words)) if len(words) == size else None
+            if found and (found.place or found.choices):
+                return found
+    return None
+
+
+def _place_alone(message: View, text: str, places: Places, lex: Lexicon) -> PlaceLookup | None:
+    """A short message that is only a place, read as forgivingly as a typed place answer."""
+    tokens = message.tokens
+    if len(tokens) > _WHOLE_MESSAGE_WORDS or message.words.text in lex.not_places:
+        return None
+    if any(t in VOCABULARY or t in lex.fillers for t in tokens):
+        return None
+    found = places.lookup(text)
+    if not (found.place or found.choices):
+        return None
+    exact = places.named(tokens[0]) or _POSTCODE.match(tokens[0])
+    if exact or all(_maybe_misspelt_name(t, lex) for t in tokens):
+        return found
+    return None
+
+
+def _common(token: str, lex: Lexicon) -> bool:
+    """An everyday word: never the last word of a place named without a cue."""
+    return (
+        token in lex.not_places
+        or token in lex.dutch
+        or token in lex.english
+        or token in lex.fillers
+        or token in VOCABULARY
+        or token.isdigit()
+    )
+
+
+def _maybe_misspelt_name(token: str, lex: Lexicon) -> bool:
+    """A token that may be a misspelt place: long enough and no word the lemmatiser knows."""
+    return (
+        len(token) >= 4
+        and token.isalpha()
+        and not _common(token, lex)
+        and not any(simplemma.is_known(token, lang) for lang in LEMMA_LANGUAGES)
+    )
