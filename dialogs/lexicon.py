@@ -26,8 +26,8 @@ from dialogs.words import normalise
 GAP_WORDS = 2
 """Words allowed between two words of a phrase about who and whose aim."""
 
-QUESTION_GAP = 3
-"""Words allowed between two words of a doubter's question ("moet ik dan echt praten")."""
+QUESTION_GAP = 2
+"""Words allowed between two words of a doubter's question ("moet ik dan praten")."""
 
 
 class _Strict(BaseModel):
@@ -64,21 +64,24 @@ class RelationsFile(_Strict):
     possessives: list[str]
     adjectives: list[str]
     their_role: dict[Relation, list[str]]
+    role_prefixes: list[str]
     of_mine: list[str]
     my_role: dict[Relation, list[str]]
     teen_words: list[str]
     their_use: list[str]
 
-    _check = field_validator("possessives", "adjectives", "of_mine", "teen_words", "their_use")(
-        _phrase_list
-    )
+    _check = field_validator(
+        "possessives", "adjectives", "role_prefixes", "of_mine", "teen_words", "their_use"
+    )(_phrase_list)
 
 
 class WhoFile(_Strict):
     self_use_verbs: list[str]
+    self_use: list[str]
     not_self_before: list[str]
     denials: list[str]
     self: list[str]
+    self_exact: list[str]
     self_weak: list[str]
     naaste: list[str]
     unsure: list[str]
@@ -121,6 +124,7 @@ class _Answer(_Strict):
 class _Question(_Strict):
     asked: list[str]
     answer: _Answer
+    names_companions: bool = False
 
     _check = field_validator("asked")(_phrase_list)
 
@@ -156,6 +160,7 @@ class Lexicon:
     """Everything the reader matches, compiled from the data files."""
 
     problems: PhraseSet  # values: Problem
+    problem_words: dict[str, Problem]
     problem_prefixes: tuple[tuple[str, Problem], ...]
     use_words: PhraseSet
     unsure_with_use: PhraseSet
@@ -168,9 +173,11 @@ class Lexicon:
     teen_words: PhraseSet
     their_use: PhraseSet
     self_use_verbs: frozenset[str]
+    self_use: PhraseSet
     not_self_before: frozenset[str]
     denials: frozenset[str]
     self_strong: PhraseSet
+    self_exact: PhraseSet
     self_weak: PhraseSet
     naaste: PhraseSet
     who_unsure: PhraseSet
@@ -187,10 +194,30 @@ class Lexicon:
     fillers: frozenset[str]
     questions: PhraseSet  # values: (question id, needs a question mark)
     answers: dict[str, _Answer]
+    companion_questions: frozenset[str]
 
 
 def _phrases(texts: list[str], value: object) -> list[Phrase]:
     return [Phrase(text, value) for text in texts]
+
+
+def _roles(relations: RelationsFile) -> list[Phrase]:
+    """Role words, also after a prefix ("pleegzoon"); a word listed itself keeps its own role."""
+    listed = {text for texts in relations.their_role.values() for text in texts}
+    phrases = []
+    for relation, texts in relations.their_role.items():
+        phrases += _phrases(texts, relation)
+        phrases += _phrases(
+            [
+                prefix + text
+                for text in texts
+                if " " not in text
+                for prefix in relations.role_prefixes
+                if prefix + text not in listed
+            ],
+            relation,
+        )
+    return phrases
 
 
 @cache
@@ -209,6 +236,9 @@ def lexicon() -> Lexicon:
             for problem, entry in problems.problems.items()
             for phrase in _phrases(entry.words + entry.phrases, problem)
         ),
+        problem_words={
+            word: problem for problem, entry in problems.problems.items() for word in entry.words
+        },
         problem_prefixes=tuple(
             (prefix, problem)
             for problem, entry in problems.problems.items()
@@ -219,20 +249,19 @@ def lexicon() -> Lexicon:
         unsure_alone=PhraseSet(_phrases(problems.unsure_alone, Problem.UNSURE)),
         possessives=frozenset(relations.possessives),
         adjectives=frozenset(relations.adjectives),
-        their_role=PhraseSet(
-            p for relation, texts in relations.their_role.items() for p in _phrases(texts, relation)
-        ),
+        their_role=PhraseSet(_roles(relations)),
         of_mine=PhraseSet(_phrases(relations.of_mine, True)),
         my_role=PhraseSet(
             (p for relation, texts in relations.my_role.items() for p in _phrases(texts, relation)),
-            gap=GAP_WORDS,
         ),
         teen_words=PhraseSet(_phrases(relations.teen_words, True)),
         their_use=PhraseSet(_phrases(relations.their_use, True)),
         self_use_verbs=frozenset(who.self_use_verbs),
+        self_use=PhraseSet(_phrases(who.self_use, True)),
         not_self_before=frozenset(who.not_self_before),
         denials=frozenset(who.denials),
         self_strong=PhraseSet(_phrases(who.self, True), gap=GAP_WORDS),
+        self_exact=PhraseSet(_phrases(who.self_exact, True)),
         self_weak=PhraseSet(_phrases(who.self_weak, True)),
         naaste=PhraseSet(_phrases(who.naaste, True), gap=GAP_WORDS),
         who_unsure=PhraseSet(_phrases(who.unsure, True), gap=QUESTION_GAP),
@@ -258,4 +287,7 @@ def lexicon() -> Lexicon:
             gap=QUESTION_GAP,
         ),
         answers={qid: q.answer for qid, q in questions.questions.items()},
+        companion_questions=frozenset(
+            qid for qid, q in questions.questions.items() if q.names_companions
+        ),
     )

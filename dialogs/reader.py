@@ -30,6 +30,7 @@ import simplemma
 
 from catalogue.kinds import Problem, Relation, Seeker
 from catalogue.places import PlaceLookup
+from catalogue.text import name_tokens
 from dialogs.context import Places
 from dialogs.lexicon import Lexicon, lexicon
 from dialogs.phrases import VOCABULARY, Match, View, view
@@ -122,7 +123,7 @@ def read(text: str, places: Places) -> Reading:
         problems=problems,
         online_only=_online_only(message, lex),
         english=_is_english(message, lex),
-        for_them=_aim(message, who, lex),
+        for_them=None if who_unsure else _aim(message, who, lex),
         navigation=_navigation(message, lex),
         question=question,
     )
@@ -137,8 +138,12 @@ def read(text: str, places: Places) -> Reading:
 
 def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
     """Every problem named, in order; and whether the message only says "I don't know"."""
+    tokens = message.tokens
     found: list[tuple[int, Problem]] = [
-        (m.start, m.value) for m in lex.problems.find(message) if isinstance(m.value, Problem)
+        (m.start, m.value)
+        for m in lex.problems.find(message)
+        if isinstance(m.value, Problem)
+        and lex.problem_words.get(tokens[m.start], m.value) is m.value  # "pilletje" is xtc
     ]
     for position, token in enumerate(message.tokens):
         for prefix, problem in lex.problem_prefixes:
@@ -172,25 +177,37 @@ def _who(
     that wins over a relative who only speaks ("mijn vrouw zegt dat ik
     drink"), not over one who uses ("mijn man drinkt").
     """
-    candidates = [] if question == "bring_someone" else _relations(message, lex)
+    candidates = _relations(message, lex)
     users = [relation for relation, uses in candidates if uses]
-    if _speaks_of_own_use(message, problems, lex) and not users:
+    if question in lex.companion_questions:  # "kan mijn vrouw mee?" names company
+        candidates = [(relation, True) for relation in users]
+    someone_else = bool(lex.naaste.find(message))
+    if users:
+        return Seeker.NAASTE, users[0]
+    if _says_it_is_own(message, lex) or (
+        problems and not someone_else and _speaks_of_own_use(message, lex)
+    ):
         return Seeker.SELF, None
     if candidates:
-        return Seeker.NAASTE, (users or [candidates[0][0]])[0]
-    if lex.naaste.find(message):
+        return Seeker.NAASTE, candidates[0][0]
+    if someone_else:
         return Seeker.NAASTE, None
     if lex.self_weak.find(message):
         return Seeker.SELF, None
     return None, None
 
 
-def _speaks_of_own_use(message: View, problems: tuple[Problem, ...], lex: Lexicon) -> bool:
+def _says_it_is_own(message: View, lex: Lexicon) -> bool:
+    """ "het gaat om mij", "ik ben verslaafd", "mijn drankgebruik" (and not denied)."""
+    found = lex.self_strong.find(message) + lex.self_exact.find(message)
+    return any(not _denied(message, m, lex) for m in found)
+
+
+def _speaks_of_own_use(message: View, lex: Lexicon) -> bool:
+    """A first-person verb of using ("dat ik te veel drink", "snuif elk weekend")."""
     tokens = message.tokens
-    if any(not _denied(message, m, lex) for m in lex.self_strong.find(message)):
+    if any(not _denied(message, m, lex) for m in lex.self_use.find(message)):
         return True
-    if not problems:
-        return False
     for position, token in enumerate(tokens):
         if token not in lex.self_use_verbs:
             continue
@@ -202,8 +219,12 @@ def _speaks_of_own_use(message: View, problems: tuple[Problem, ...], lex: Lexico
 
 
 def _denied(message: View, match: Match, lex: Lexicon) -> bool:
-    """ "ik ben niet verslaafd": a denial among the words of a matched phrase."""
-    return any(t in lex.denials for t in message.tokens[match.start : match.end + 1])
+    """ "ik ben niet verslaafd", "ik drink zelf niet": a denial in or just after a phrase."""
+    return any(
+        message.tokens[i] in lex.denials
+        for i in range(match.start, min(match.end + 3, len(message.tokens)))
+        if i not in match.positions
+    )
 
 
 def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
@@ -222,18 +243,40 @@ def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
         if match.end in taken or not isinstance(match.value, Relation):
             continue
         before = tokens[max(0, match.start - 2) : match.start]
-        owned = bool(before) and (
-            before[-1] in lex.possessives
-            or (len(before) == 2 and before[0] in lex.possessives and before[1] in lex.adjectives)
+        owned = (match.start == 0 and _said_to_use(message, match.end, lex)) or (  # "ma zuipt"
+            bool(before)
+            and (
+                before[-1] in lex.possessives
+                or (
+                    len(before) == 2
+                    and before[0] in lex.possessives
+                    and before[1] in lex.adjectives
+                )
+            )
         )
-        if not owned and before[-1:] in (["een"], ["a"]):
+        relation = match.value
+        if not owned and before[-1:] in (("een",), ("a",)):
             owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
-        if not owned or tokens[match.end + 1 : match.end + 3] in (["en", "ik"], ["and", "i"]):
+            if relation is Relation.PARTNER:  # "een vriendin van mij" is a friend
+                relation = Relation.FAMILY_FRIEND
+        if not owned or _co_writer(tokens, match.start - 1, match.end):
             continue
         taken.add(match.end)
-        found.append((match.start, match.value, _said_to_use(message, match.end, lex)))
+        found.append((match.start, relation, _said_to_use(message, match.end, lex)))
     found.sort(key=lambda item: item[0])
     return [(relation, uses) for _, relation, uses in found]
+
+
+_WITH_ME_AFTER = {("en", "ik"), ("and", "i"), ("and", "me")}
+_WITH_ME_BEFORE = {("ik", "en"), ("me", "and"), ("i", "and"), ("mij", "en")}
+
+
+def _co_writer(tokens: tuple[str, ...], possessive: int, end: int) -> bool:
+    """ "mijn vrouw en ik", "me and my husband": the writer and the other, together."""
+    return (
+        tuple(tokens[end + 1 : end + 3]) in _WITH_ME_AFTER
+        or tuple(tokens[max(0, possessive - 2) : max(0, possessive)]) in _WITH_ME_BEFORE
+    )
 
 
 def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
@@ -246,9 +289,9 @@ def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
 def _aim(message: View, who: Seeker | None, lex: Lexicon) -> bool | None:
     """True for a group for the other person, False for support for me (a naaste's)."""
     for match in lex.aims.find(message):
-        if match.value is True or who is not Seeker.SELF:
-            if match.value is False and who is None:
-                continue
+        if match.start and message.tokens[match.start - 1] in lex.denials:
+            return not match.value  # "niet voor hem": for me
+        if match.value is True or who is Seeker.NAASTE:
             return bool(match.value)
     return None
 
@@ -256,8 +299,9 @@ def _aim(message: View, who: Seeker | None, lex: Lexicon) -> bool | None:
 # -- age, language, online, navigation, questions ------------------------------------------------
 
 _AGE = re.compile(
-    r"\b(?:ik ben|ben|im|i am|age|leeftijd)\s+(?:(?:een|a)\s+)?(?:(?:pas|nog maar|bijna|net|"
-    r"jongen|meisje|vrouw|man|boy|girl|guy|woman|only|just)\s+)*(?:van\s+|of\s+)?(\d{1,2})\b"
+    r"\b(?:ik ben|ben|im|i am|age|leeftijd)\s+(?:(?:een|a)\s+)?(?:(?!al\b|sinds\b|since\b)\w+\s+)?"
+    r"(?:(?:pas|nog maar|bijna|net|nu|jongen|meisje|vrouw|man|boy|girl|guy|woman|only|just)\s+)*"
+    r"(?:van\s+|of\s+)?(\d{1,2})\b"
     r"(?!\s+(?:keer|x|dagen|weken|maanden|euro|glazen|biertjes|pinten|flessen|times|days))"
     r"(?!\s+(?:jaar|years)\s+(?:clean|nuchter|gestopt|verslaafd|getrouwd|samen|bezig|sober))"
 )
@@ -265,8 +309,20 @@ _AGE_FIRST = re.compile(r"^(\d{1,2})\s+(?:jaar|jr|years?)\b")
 _MIN_AGE = 8
 
 
+_NUMBER_WORDS = {
+    word: str(number)
+    for words in (
+        "tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien",
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
+    )
+    for number, word in enumerate(words.split(), start=10)
+}
+"""Ages written out ("ik ben vijftien"): the ones that decide between teenager and adult."""
+
+
 def _age(normalised: str) -> int | None:
     """The writer's own age: "ik ben 15", "15 jaar, ..." ("mijn zoon van 15" is not theirs)."""
+    normalised = " ".join(_NUMBER_WORDS.get(t, t) for t in normalised.split())
     match = _AGE.search(normalised) or _AGE_FIRST.search(normalised)
     if match is None:
         return None
@@ -281,10 +337,21 @@ def _is_english(message: View, lex: Lexicon) -> bool:
 
 
 def _online_only(message: View, lex: Lexicon) -> bool:
+    """ "liever online", "alleen online"; not "niet online", nor "online gokken", "gok online"."""
     tokens = message.tokens
-    return any(
-        not lex.not_online.intersection(tokens[max(0, m.start - 2) : m.start])
-        for m in lex.online.find(message)
+    for match in lex.online.find(message):
+        before = tokens[max(0, match.start - 2) : match.start]
+        after = tokens[match.end + 1] if match.end + 1 < len(tokens) else ""
+        if lex.not_online.intersection(before) or _names_problem(after, lex):
+            continue
+        if not (before and _names_problem(before[-1], lex)):
+            return True
+    return False
+
+
+def _names_problem(token: str, lex: Lexicon) -> bool:
+    return token in lex.problem_words or any(
+        token.startswith(prefix) for prefix, _ in lex.problem_prefixes
     )
 
 
@@ -321,54 +388,59 @@ _MAX_NAME_WORDS = 3
 
 
 def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLookup | None:
-    """A place named inside a sentence: after a cue more forgivingly, else only exactly."""
+    """A place inside a sentence: a name exactly, a postcode, or a misspelt name after a cue.
+
+    A cue ("woon in", "buurt van", "regio") lets a town whose name is also a
+    word count ("in Hoorn") and forgives a typo ("ik woon in Zwole").
+    """
     tokens = message.tokens
-    for cue in lex.place_cues.find(message):
-        if found := _place_after(message, cue.end + 1, places, lex):
-            return found
-    for start, token in enumerate(tokens):
-        nxt = tokens[start + 1] if start + 1 < len(tokens) else ""
-        postcode = _POSTCODE.match(token) and (len(token) == 6 or _LETTERS.match(nxt))
-        if postcode and (found := places.lookup(token)).place:
-            return found
+    cued = [_after_cue(tokens, cue.end + 1, lex) for cue in lex.place_cues.find(message)]
+    after_cue = {start for starts in cued for start in starts}
+    for start in range(len(tokens)):
         for size in range(_MAX_NAME_WORDS, 0, -1):
             words = tokens[start : start + size]
-            if len(words) < size or _common(words[-1], lex):
+            if len(words) < size or _function_word(words[-1], lex):
                 continue
-            if size == 1 and token in lex.cue_only:
+            if size == 1 and (
+                _common(words[0], lex) or (words[0] in lex.cue_only and start not in after_cue)
+            ):
                 continue
-            if found := places.named(" ".join(words)):
+            if found := _named(places, words):
                 return found
+    for start, token in enumerate(tokens):
+        following = tokens[start + 1] if start + 1 < len(tokens) else ""
+        standing_out = start in after_cue or len(token) > 4 or _LETTERS.match(following)
+        if _POSTCODE.match(token) and standing_out and (found := places.lookup(token)).place:
+            return found
+    for starts in cued:
+        at = starts[-1]
+        if at < len(tokens) and _maybe_misspelt_name(tokens[at], lex):
+            for size in (2, 1):
+                words = tokens[at : at + size]
+                found = places.lookup(" ".join(words)) if len(words) == size else None
+                if found and (found.place or found.choices):
+                    return found
     return None
 
 
-def _place_after(message: View, start: int, places: Places, lex: Lexicon) -> PlaceLookup | None:
-    """A place right after a cue, skipping "van"/"de" ("in de buurt van Eindhoven")."""
-    tokens = message.tokens
+def _named(places: Places, words: tuple[str, ...]) -> PlaceLookup | None:
+    """The place these words name exactly; several words only name a place of several words.
+
+    Name keys ignore spaces, so "werk en" would otherwise be Werken and "nu is" Nuis.
+    """
+    found = places.named(" ".join(words))
+    if found is None or len(words) == 1:
+        return found
+    named = [found.place] if found.place else list(found.choices)
+    return found if any(len(name_tokens(p.name)) > 1 for p in named) else None
+
+
+def _after_cue(tokens: tuple[str, ...], start: int, lex: Lexicon) -> list[int]:
+    """Where a place may start after a cue: right after it, or past "van"/"de" (at most two)."""
     starts = [start]
     while starts[-1] < len(tokens) and tokens[starts[-1]] in lex.connectors and len(starts) < 3:
         starts.append(starts[-1] + 1)
-    for at in starts:
-        if at >= len(tokens):
-            break
-        first = tokens[at]
-        if _POSTCODE.match(first):
-            found = places.lookup(first)
-            return found if found.place else None
-        for size in range(_MAX_NAME_WORDS, 0, -1):
-            words = tokens[at : at + size]
-            if len(words) < size or " ".join(words) in lex.not_places or first in VOCABULARY:
-                continue
-            if found := places.named(" ".join(words)):
-                return found
-    at = starts[-1]
-    if at < len(tokens) and _maybe_misspelt_name(tokens[at], lex):
-        for size in (2, 1):
-            words = tokens[at : at + size]
-            found = places.lookup(" ".join(words)) if len(words) == size else None
-            if found and (found.place or found.choices):
-                return found
-    return None
+    return starts
 
 
 def _place_alone(message: View, text: str, places: Places, lex: Lexicon) -> PlaceLookup | None:
@@ -378,22 +450,25 @@ def _place_alone(message: View, text: str, places: Places, lex: Lexicon) -> Plac
         return None
     if any(t in VOCABULARY or t in lex.fillers for t in tokens):
         return None
-    found = places.lookup(text)
-    if not (found.place or found.choices):
-        return None
-    exact = places.named(tokens[0]) or _POSTCODE.match(tokens[0])
-    if exact or all(_maybe_misspelt_name(t, lex) for t in tokens):
+    if found := places.named(text):
         return found
-    return None
+    typed_name = places.named(tokens[0]) or all(_maybe_misspelt_name(t, lex) for t in tokens)
+    if not (typed_name or _POSTCODE.match("".join(tokens))):
+        return None  # "hoi" is no misspelt town
+    found = places.lookup(text)
+    return found if found.place or found.choices else None
+
+
+def _function_word(token: str, lex: Lexicon) -> bool:
+    """A word no place name ends with ("de", "en", "the")."""
+    return token in lex.dutch or token in lex.english or token in lex.fillers
 
 
 def _common(token: str, lex: Lexicon) -> bool:
-    """An everyday word: never the last word of a place named without a cue."""
+    """An everyday word: never a one-word place inside a sentence."""
     return (
         token in lex.not_places
-        or token in lex.dutch
-        or token in lex.english
-        or token in lex.fillers
+        or _function_word(token, lex)
         or token in VOCABULARY
         or token.isdigit()
     )
