@@ -65,13 +65,20 @@ class RelationsFile(_Strict):
     adjectives: list[str]
     their_role: dict[Relation, list[str]]
     role_prefixes: list[str]
+    bare_roles: list[str]
     of_mine: list[str]
     my_role: dict[Relation, list[str]]
     teen_words: list[str]
     their_use: list[str]
 
     _check = field_validator(
-        "possessives", "adjectives", "role_prefixes", "of_mine", "teen_words", "their_use"
+        "possessives",
+        "adjectives",
+        "role_prefixes",
+        "bare_roles",
+        "of_mine",
+        "teen_words",
+        "their_use",
     )(_phrase_list)
 
 
@@ -92,6 +99,7 @@ class WhoFile(_Strict):
 
 
 class PlacesFile(_Strict):
+    postcode_cues: list[str]
     cues: list[str]
     connectors: list[str]
     not_places: list[str]
@@ -168,6 +176,7 @@ class Lexicon:
     possessives: frozenset[str]
     adjectives: frozenset[str]
     their_role: PhraseSet  # values: Relation
+    bare_roles: frozenset[str]
     of_mine: PhraseSet
     my_role: PhraseSet  # values: Relation
     teen_words: PhraseSet
@@ -183,6 +192,7 @@ class Lexicon:
     who_unsure: PhraseSet
     aims: PhraseSet  # values: True (for them) / False (for me)
     place_cues: PhraseSet
+    postcode_cues: frozenset[str]
     connectors: frozenset[str]
     not_places: frozenset[str]
     cue_only: frozenset[str]
@@ -250,6 +260,7 @@ def lexicon() -> Lexicon:
         possessives=frozenset(relations.possessives),
         adjectives=frozenset(relations.adjectives),
         their_role=PhraseSet(_roles(relations)),
+        bare_roles=frozenset(relations.bare_roles),
         of_mine=PhraseSet(_phrases(relations.of_mine, True)),
         my_role=PhraseSet(
             (p for relation, texts in relations.my_role.items() for p in _phrases(texts, relation)),
@@ -267,6 +278,7 @@ def lexicon() -> Lexicon:
         who_unsure=PhraseSet(_phrases(who.unsure, True), gap=QUESTION_GAP),
         aims=PhraseSet(_phrases(who.for_them, True) + _phrases(who.for_me, False), gap=GAP_WORDS),
         place_cues=PhraseSet(_phrases(places.cues, True)),
+        postcode_cues=frozenset(places.postcode_cues),
         connectors=frozenset(places.connectors),
         not_places=frozenset(places.not_places),
         cue_only=frozenset(places.cue_only),

@@ -243,7 +243,8 @@ def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
         if match.end in taken or not isinstance(match.value, Relation):
             continue
         before = tokens[max(0, match.start - 2) : match.start]
-        owned = (match.start == 0 and _said_to_use(message, match.end, lex)) or (  # "ma zuipt"
+        bare = match.start == 0 or tokens[match.start] in lex.bare_roles  # "ma zuipt"
+        owned = (bare and _said_to_use(message, match.end, lex)) or (
             bool(before)
             and (
                 before[-1] in lex.possessives
@@ -384,6 +385,7 @@ def _question(message: View, has_mark: bool, lex: Lexicon) -> str | None:
 
 _POSTCODE = re.compile(r"^[1-9]\d{3}(?:[a-z]{2})?$")
 _LETTERS = re.compile(r"^[a-z]{2}$")
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-3]\d)$")
 _MAX_NAME_WORDS = 3
 
 
@@ -409,8 +411,14 @@ def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLook
                 return found
     for start, token in enumerate(tokens):
         following = tokens[start + 1] if start + 1 < len(tokens) else ""
+        if not _POSTCODE.match(token):
+            continue
+        if _YEAR.match(token) and not lex.postcode_cues.intersection(
+            tokens[max(0, start - 3) : start]
+        ):
+            continue  # "gestorven in 2019"
         standing_out = start in after_cue or len(token) > 4 or _LETTERS.match(following)
-        if _POSTCODE.match(token) and standing_out and (found := places.lookup(token)).place:
+        if standing_out and (found := places.lookup(token)).place:
             return found
     for starts in cued:
         at = starts[-1]
