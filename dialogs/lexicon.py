@@ -111,6 +111,7 @@ class PlacesFile(_Strict):
 class LanguageFile(_Strict):
     english: list[str]
     dutch: list[str]
+    asks_english: list[str]
     online: list[str]
     not_online: list[str]
 
@@ -198,6 +199,7 @@ class Lexicon:
     cue_only: frozenset[str]
     english: frozenset[str]
     dutch: frozenset[str]
+    asks_english: PhraseSet
     online: PhraseSet
     not_online: frozenset[str]
     navigation: PhraseSet  # values: navigation names
@@ -284,6 +286,7 @@ def lexicon() -> Lexicon:
         cue_only=frozenset(places.cue_only),
         english=frozenset(language.english),
         dutch=frozenset(language.dutch),
+        asks_english=PhraseSet(_phrases(language.asks_english, True)),
         online=PhraseSet(_phrases(language.online, True), gap=1),
         not_online=frozenset(language.not_online),
         navigation=PhraseSet(

@@ -13,6 +13,8 @@ words, so "moet ik dan praten" contains the phrase "moet praten" (gap 2)::
 Typos are corrected only for tokens the lemmatiser does not know (so a real
 word such as "koken" never becomes "roken"), against the words the data
 files use: one edit for words up to seven letters, two for longer ones.
+Every `PhraseSet` adds its words to the one `VOCABULARY` that correction
+aims at (in the bot, only `dialogs.lexicon` builds them, once).
 """
 
 from __future__ import annotations
@@ -72,15 +74,21 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self._words: set[str] = set()
-        self._sorted: list[str] = []
+        self._sorted: list[str] | None = None
 
     def add(self, spellings: Iterable[str]) -> None:
         self._words.update(w for w in spellings if w.isalpha())
-        self._sorted = sorted(self._words)
+        self._sorted = None
         _corrected.cache_clear()
 
     def __contains__(self, word: object) -> bool:
         return word in self._words
+
+    def as_list(self) -> list[str]:
+        """The words in a fixed order (sorted once after the last change)."""
+        if self._sorted is None:
+            self._sorted = sorted(self._words)
+        return self._sorted
 
     def correct(self, token: str) -> str | None:
         """The data-file word one small typo away from an unknown token, if any."""
@@ -101,7 +109,7 @@ def _corrected(token: str, vocabulary: Vocabulary) -> str | None:
         return None
     cutoff = 2 if len(token) >= _LONG_WORD else 1
     found = process.extractOne(
-        token, vocabulary._sorted, scorer=Levenshtein.distance, score_cutoff=cutoff
+        token, vocabulary.as_list(), scorer=Levenshtein.distance, score_cutoff=cutoff
     )
     return found[0] if found is not None else None
 
@@ -130,11 +138,13 @@ class PhraseSet:
         self._by_first: dict[str, list[tuple[Phrase, tuple[frozenset[str], ...]]]] = defaultdict(
             list
         )
+        spellings: set[str] = set()
         for phrase in phrases:
             words_ = phrase.alternatives
             for spelling in words_[0]:
                 self._by_first[spelling].append((phrase, words_))
-            VOCABULARY.add(s for word in words_ for s in word)
+            spellings.update(s for word in words_ for s in word)
+        VOCABULARY.add(spellings)
         _view.cache_clear()
 
     def find(self, message: View) -> list[Match]:
@@ -149,11 +159,6 @@ class PhraseSet:
             ]
             found.extend(sorted(matches, key=lambda m: (-(m.end - m.start), str(m.value))))
         return found
-
-    def first(self, message: View) -> object | None:
-        """The value of the first phrase found, else None."""
-        found = self.find(message)
-        return found[0].value if found else None
 
     def _match_at(
         self, message: View, start: int, phrase: Phrase, words_: tuple[frozenset[str], ...]

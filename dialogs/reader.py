@@ -181,7 +181,10 @@ def _who(
     users = [relation for relation, uses in candidates if uses]
     if question in lex.companion_questions:  # "kan mijn vrouw mee?" names company
         candidates = [(relation, True) for relation in users]
-    someone_else = bool(lex.naaste.find(message))
+    someone_else = any(  # "niet iemand anders" is me
+        not (m.start and message.tokens[m.start - 1] in lex.denials)
+        for m in lex.naaste.find(message)
+    )
     if users:
         return Seeker.NAASTE, users[0]
     if _says_it_is_own(message, lex) or (
@@ -332,6 +335,9 @@ def _age(normalised: str) -> int | None:
 
 
 def _is_english(message: View, lex: Lexicon) -> bool:
+    """Written in English (more English-only words than Dutch-only ones), or asking for it."""
+    if lex.asks_english.find(message):
+        return True
     english = sum(t in lex.english for t in message.tokens)
     dutch = sum(t in lex.dutch for t in message.tokens)
     return english > dutch
