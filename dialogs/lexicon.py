@@ -24,7 +24,7 @@ from dialogs.phrases import Phrase, PhraseSet
 from dialogs.words import normalise
 
 GAP_WORDS = 2
-"""Words allowed between two words of a phrase about who and whose aim."""
+"""Words allowed between two words of a phrase about who ("ik ben al jaren verslaafd")."""
 
 QUESTION_GAP = 2
 """Words allowed between two words of a doubter's question ("moet ik dan praten")."""
@@ -278,7 +278,7 @@ def lexicon() -> Lexicon:
         self_weak=PhraseSet(_phrases(who.self_weak, True)),
         naaste=PhraseSet(_phrases(who.naaste, True), gap=GAP_WORDS),
         who_unsure=PhraseSet(_phrases(who.unsure, True), gap=QUESTION_GAP),
-        aims=PhraseSet(_phrases(who.for_them, True) + _phrases(who.for_me, False), gap=GAP_WORDS),
+        aims=PhraseSet(_phrases(who.for_them, True) + _phrases(who.for_me, False)),
         place_cues=PhraseSet(_phrases(places.cues, True)),
         postcode_cues=frozenset(places.postcode_cues),
         connectors=frozenset(places.connectors),

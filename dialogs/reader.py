@@ -82,7 +82,7 @@ class Reading:
 
     @property
     def understood(self) -> bool:
-        """Whether any fact at all was recognised."""
+        """Whether any fact at all was recognised (English counts: it is offered English)."""
         return bool(
             self.who
             or self.who_unsure
@@ -145,7 +145,7 @@ def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
         if isinstance(m.value, Problem)
         and lex.problem_words.get(tokens[m.start], m.value) is m.value  # "pilletje" is xtc
     ]
-    for position, token in enumerate(message.tokens):
+    for position, token in enumerate(tokens):
         for prefix, problem in lex.problem_prefixes:
             if token.startswith(prefix) and len(token) > len(prefix):
                 found.append((position, problem))
@@ -235,31 +235,25 @@ def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
 
     "mijn vader", "ons moeder", "mijn beste vriendin", "een vriend van mij";
     "mijn vrouw en ik" is a co-writer, not the one who uses. A writer's own
-    role ("ik ben zijn moeder", "als partner") counts as the one who uses.
+    role ("ik ben zijn moeder", "als partner") counts, unless the writer
+    speaks of their own use ("ik ben moeder en ik drink te veel").
     """
     tokens = message.tokens
     found: list[tuple[int, Relation, bool]] = [
-        (m.start, m.value, True) for m in lex.my_role.find(message) if isinstance(m.value, Relation)
+        (m.start, m.value, False)
+        for m in lex.my_role.find(message)
+        if isinstance(m.value, Relation)
     ]
     taken: set[int] = set()
     for match in lex.their_role.find(message):
         if match.end in taken or not isinstance(match.value, Relation):
             continue
-        before = tokens[max(0, match.start - 2) : match.start]
-        bare = match.start == 0 or tokens[match.start] in lex.bare_roles  # "ma zuipt"
-        owned = (bare and _said_to_use(message, match.end, lex)) or (
-            bool(before)
-            and (
-                before[-1] in lex.possessives
-                or (
-                    len(before) == 2
-                    and before[0] in lex.possessives
-                    and before[1] in lex.adjectives
-                )
-            )
-        )
         relation = match.value
-        if not owned and before[-1:] in (("een",), ("a",)):
+        bare = match.start == 0 or tokens[match.start] in lex.bare_roles  # "ma zuipt"
+        owned = _after_possessive(tokens, match.start, lex) or (
+            bare and _said_to_use(message, match.end, lex)
+        )
+        if not owned and tokens[match.start - 1 : match.start] in (("een",), ("a",)):
             owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
             if relation is Relation.PARTNER:  # "een vriendin van mij" is a friend
                 relation = Relation.FAMILY_FRIEND
@@ -269,6 +263,15 @@ def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
         found.append((match.start, relation, _said_to_use(message, match.end, lex)))
     found.sort(key=lambda item: item[0])
     return [(relation, uses) for _, relation, uses in found]
+
+
+def _after_possessive(tokens: tuple[str, ...], start: int, lex: Lexicon) -> bool:
+    """ "mijn vader", "ons moeder", "mijn oudste zoon": a possessive, maybe an adjective between."""
+    if start >= 1 and tokens[start - 1] in lex.possessives:
+        return True
+    return (
+        start >= 2 and tokens[start - 2] in lex.possessives and tokens[start - 1] in lex.adjectives
+    )
 
 
 _WITH_ME_AFTER = {("en", "ik"), ("and", "i"), ("and", "me")}
@@ -283,10 +286,13 @@ def _co_writer(tokens: tuple[str, ...], possessive: int, end: int) -> bool:
     )
 
 
+_FIRST_PERSON = frozenset({"ik", "k", "i", "im"})
+
+
 def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
     """Whether the words after a relation say that person uses, before the writer speaks again."""
     window = message.tokens[end + 1 : end + 1 + _USE_WINDOW]
-    stop = next((i for i, t in enumerate(window) if t in {"ik", "i", "k", "im"}), len(window))
+    stop = next((i for i, t in enumerate(window) if t in _FIRST_PERSON), len(window))
     return any(end < m.start <= end + stop for m in lex.their_use.find(message))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalogue.errors import DataFileError
 from catalogue.kinds import Problem, Relation, Seeker
@@ -375,3 +377,59 @@ def test_an_unknown_problem_is_refused() -> None:
     )
     with pytest.raises(DataFileError, match="sugar"):
         load_file("problems.yaml", ProblemsFile, text)
+
+
+# -- any text at all -----------------------------------------------------------------------------
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "ik",
+                    "mijn",
+                    "vader",
+                    "drinkt",
+                    "in",
+                    "de",
+                    "buurt",
+                    "van",
+                    "3511",
+                    "2019",
+                    "terug",
+                    "online",
+                    "niet",
+                    "een",
+                    "vriend",
+                    "mij",
+                    "?",
+                    ",",
+                    "15",
+                    "zoom",
+                    "bergen",
+                    "op",
+                    "i",
+                    "my",
+                    "im",
+                    "en",
+                    "ik",
+                    "weet",
+                    "niet",
+                    "wat",
+                ]
+            ),
+            st.text(max_size=12),
+        ),
+        max_size=30,
+    )
+)
+def test_any_text_gives_a_reading(places: PlaceIndex, parts: list[str]) -> None:
+    reading = read(" ".join(parts), places)
+    assert isinstance(reading, Reading)
+    if reading.relation is not None:
+        assert reading.who is Seeker.NAASTE
+    assert len(set(reading.problems)) == len(reading.problems)
