@@ -69,6 +69,8 @@ class RelationsFile(_Strict):
     of_mine: list[str]
     my_role: dict[Relation, list[str]]
     teen_words: list[str]
+    own_role: dict[Relation, list[str]]
+    role_fillers: list[str]
     their_use: list[str]
 
     _check = field_validator(
@@ -78,6 +80,7 @@ class RelationsFile(_Strict):
         "bare_roles",
         "of_mine",
         "teen_words",
+        "role_fillers",
         "their_use",
     )(_phrase_list)
 
@@ -90,6 +93,7 @@ class WhoFile(_Strict):
     self: list[str]
     self_exact: list[str]
     self_weak: list[str]
+    self_alone: list[str]
     naaste: list[str]
     unsure: list[str]
     for_them: list[str]
@@ -111,6 +115,7 @@ class PlacesFile(_Strict):
 class LanguageFile(_Strict):
     english: list[str]
     dutch: list[str]
+    english_alone: list[str]
     asks_english: list[str]
     online: list[str]
     not_online: list[str]
@@ -181,6 +186,8 @@ class Lexicon:
     of_mine: PhraseSet
     my_role: PhraseSet  # values: Relation
     teen_words: PhraseSet
+    own_role: PhraseSet  # values: Relation
+    role_fillers: frozenset[str]
     their_use: PhraseSet
     self_use_verbs: frozenset[str]
     self_use: PhraseSet
@@ -189,6 +196,7 @@ class Lexicon:
     self_strong: PhraseSet
     self_exact: PhraseSet
     self_weak: PhraseSet
+    self_alone: PhraseSet
     naaste: PhraseSet
     who_unsure: PhraseSet
     aims: PhraseSet  # values: True (for them) / False (for me)
@@ -199,6 +207,7 @@ class Lexicon:
     cue_only: frozenset[str]
     english: frozenset[str]
     dutch: frozenset[str]
+    english_alone: frozenset[str]
     asks_english: PhraseSet
     online: PhraseSet
     not_online: frozenset[str]
@@ -258,7 +267,7 @@ def lexicon() -> Lexicon:
         ),
         use_words=PhraseSet(_phrases(problems.use_words, Problem.DRUGS)),
         unsure_with_use=PhraseSet(_phrases(problems.unsure_with_use, Problem.UNSURE), gap=1),
-        unsure_alone=PhraseSet(_phrases(problems.unsure_alone, Problem.UNSURE)),
+        unsure_alone=PhraseSet(_phrases(problems.unsure_alone, Problem.UNSURE), gap=1),
         possessives=frozenset(relations.possessives),
         adjectives=frozenset(relations.adjectives),
         their_role=PhraseSet(_roles(relations)),
@@ -268,6 +277,10 @@ def lexicon() -> Lexicon:
             (p for relation, texts in relations.my_role.items() for p in _phrases(texts, relation)),
         ),
         teen_words=PhraseSet(_phrases(relations.teen_words, True)),
+        own_role=PhraseSet(
+            p for relation, texts in relations.own_role.items() for p in _phrases(texts, relation)
+        ),
+        role_fillers=frozenset(relations.role_fillers),
         their_use=PhraseSet(_phrases(relations.their_use, True)),
         self_use_verbs=frozenset(who.self_use_verbs),
         self_use=PhraseSet(_phrases(who.self_use, True)),
@@ -276,6 +289,7 @@ def lexicon() -> Lexicon:
         self_strong=PhraseSet(_phrases(who.self, True), gap=GAP_WORDS),
         self_exact=PhraseSet(_phrases(who.self_exact, True)),
         self_weak=PhraseSet(_phrases(who.self_weak, True)),
+        self_alone=PhraseSet(_phrases(who.self_alone, True)),
         naaste=PhraseSet(_phrases(who.naaste, True), gap=GAP_WORDS),
         who_unsure=PhraseSet(_phrases(who.unsure, True), gap=QUESTION_GAP),
         aims=PhraseSet(_phrases(who.for_them, True) + _phrases(who.for_me, False)),
@@ -286,6 +300,7 @@ def lexicon() -> Lexicon:
         cue_only=frozenset(places.cue_only),
         english=frozenset(language.english),
         dutch=frozenset(language.dutch),
+        english_alone=frozenset(language.english_alone),
         asks_english=PhraseSet(_phrases(language.asks_english, True)),
         online=PhraseSet(_phrases(language.online, True), gap=1),
         not_online=frozenset(language.not_online),

@@ -177,6 +177,8 @@ def _who(
     that wins over a relative who only speaks ("mijn vrouw zegt dat ik
     drink"), not over one who uses ("mijn man drinkt").
     """
+    if (own := _own_role_alone(message, lex)) is not None:
+        return Seeker.NAASTE, own
     candidates = _relations(message, lex)
     users = [relation for relation, uses in candidates if uses]
     if question in lex.companion_questions:  # "kan mijn vrouw mee?" names company
@@ -195,9 +197,23 @@ def _who(
         return Seeker.NAASTE, candidates[0][0]
     if someone_else:
         return Seeker.NAASTE, None
-    if lex.self_weak.find(message):
+    if lex.self_weak.find(message) or _covered(message, lex.self_alone.find(message), lex.fillers):
         return Seeker.SELF, None
     return None, None
+
+
+def _own_role_alone(message: View, lex: Lexicon) -> Relation | None:
+    """ "partner", "ik ben de moeder", "zijn vriendin": a message that is only the writer's role."""
+    found = [m for m in lex.own_role.find(message) if isinstance(m.value, Relation)]
+    if not found or not _covered(message, found[:1], lex.role_fillers):
+        return None
+    relation = found[0].value
+    if relation is Relation.PARTNER and message.tokens[found[0].start - 1 : found[0].start] in (
+        ("een",),
+        ("a",),
+    ):
+        return Relation.FAMILY_FRIEND  # "een vriendin": a friend
+    return relation
 
 
 def _says_it_is_own(message: View, lex: Lexicon) -> bool:
@@ -344,8 +360,11 @@ def _is_english(message: View, lex: Lexicon) -> bool:
     """Written in English (more English-only words than Dutch-only ones), or asking for it."""
     if lex.asks_english.find(message):
         return True
-    english = sum(t in lex.english for t in message.tokens)
-    dutch = sum(t in lex.dutch for t in message.tokens)
+    tokens = message.tokens
+    if len(tokens) == 1 and tokens[0] not in lex.english_alone:
+        return False  # "mother" may be a Dutch answer
+    english = sum(t in lex.english for t in tokens)
+    dutch = sum(t in lex.dutch for t in tokens)
     return english > dutch
 
 
@@ -357,7 +376,7 @@ def _online_only(message: View, lex: Lexicon) -> bool:
         after = tokens[match.end + 1] if match.end + 1 < len(tokens) else ""
         if lex.not_online.intersection(before) or _names_problem(after, lex):
             continue
-        if not (before and _names_problem(before[-1], lex)):
+        if not any(_names_problem(word, lex) for word in before):  # "gokken op internet"
             return True
     return False
 
@@ -398,7 +417,7 @@ def _question(message: View, has_mark: bool, lex: Lexicon) -> str | None:
 _POSTCODE = re.compile(r"^[1-9]\d{3}(?:[a-z]{2})?$")
 _LETTERS = re.compile(r"^[a-z]{2}$")
 _YEAR = re.compile(r"^(?:19[5-9]\d|20[0-3]\d)$")
-_MAX_NAME_WORDS = 3
+_MAX_NAME_WORDS = 5
 
 
 def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLookup | None:

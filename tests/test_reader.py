@@ -102,6 +102,30 @@ def test_relations_also_in_flemish_and_english(
     assert (reading.who, reading.relation) == (Seeker.NAASTE, relation)
 
 
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("partner", Relation.PARTNER),
+        ("ik ben de moeder", Relation.PARENT),
+        ("zijn vriendin", Relation.PARTNER),
+        ("een vriendin", Relation.FAMILY_FRIEND),
+        ("dochter", Relation.ADULT_CHILD),
+        ("ik ben zijn zus", Relation.FAMILY_FRIEND),
+        ("I'm his wife", Relation.PARTNER),
+    ],
+)
+def test_a_role_on_its_own_is_the_writers_role(
+    places: PlaceIndex, text: str, relation: Relation
+) -> None:
+    reading = read(text, places)
+    assert (reading.who, reading.relation) == (Seeker.NAASTE, relation)
+
+
+def test_mezelf_alone_is_self_but_not_inside_a_question(places: PlaceIndex) -> None:
+    assert read("mezelf", places).who is Seeker.SELF
+    assert read("moet ik mezelf voorstellen?", places).who is None
+
+
 def test_a_fifteen_year_old_whose_father_drinks_is_a_teenage_child(places: PlaceIndex) -> None:
     reading = read("mijn vader drinkt heel veel en ik ben 15", places)
     assert (reading.relation, reading.age) == (Relation.TEEN_CHILD, 15)
