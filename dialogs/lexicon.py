@@ -98,6 +98,7 @@ class WhoFile(_Strict):
     unsure: list[str]
     for_them: list[str]
     for_me: list[str]
+    for_me_always: list[str]
 
     _check = field_validator("*")(_phrase_list)
 
@@ -199,7 +200,7 @@ class Lexicon:
     self_alone: PhraseSet
     naaste: PhraseSet
     who_unsure: PhraseSet
-    aims: PhraseSet  # values: True (for them) / False (for me)
+    aims: PhraseSet  # values: True (for them), False (for me), None (for me, in any message)
     place_cues: PhraseSet
     postcode_cues: frozenset[str]
     connectors: frozenset[str]
@@ -292,7 +293,11 @@ def lexicon() -> Lexicon:
         self_alone=PhraseSet(_phrases(who.self_alone, True)),
         naaste=PhraseSet(_phrases(who.naaste, True), gap=GAP_WORDS),
         who_unsure=PhraseSet(_phrases(who.unsure, True), gap=QUESTION_GAP),
-        aims=PhraseSet(_phrases(who.for_them, True) + _phrases(who.for_me, False)),
+        aims=PhraseSet(
+            _phrases(who.for_them, True)
+            + _phrases(who.for_me, False)
+            + _phrases(who.for_me_always, None)
+        ),
         place_cues=PhraseSet(_phrases(places.cues, True)),
         postcode_cues=frozenset(places.postcode_cues),
         connectors=frozenset(places.connectors),

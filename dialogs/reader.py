@@ -204,8 +204,11 @@ def _who(
 
 def _own_role_alone(message: View, lex: Lexicon) -> Relation | None:
     """ "partner", "ik ben de moeder", "zijn vriendin": a message that is only the writer's role."""
-    found = [m for m in lex.own_role.find(message) if isinstance(m.value, Relation)]
-    if not found or not _covered(message, found[:1], lex.role_fillers):
+    found: list[Match] = []
+    for match in lex.own_role.find(message):  # longest first where two start together
+        if isinstance(match.value, Relation) and (not found or match.start > found[-1].end):
+            found.append(match)
+    if not found or not _covered(message, found, lex.role_fillers):
         return None
     relation = found[0].value
     if relation is Relation.PARTNER and message.tokens[found[0].start - 1 : found[0].start] in (
@@ -313,12 +316,16 @@ def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
 
 
 def _aim(message: View, who: Seeker | None, lex: Lexicon) -> bool | None:
-    """True for a group for the other person, False for support for me (a naaste's)."""
+    """True for a group for the other person, False for support for me (a naaste's).
+
+    "voor mezelf" is an aim only in a relative's message (else it says who);
+    "steun voor mezelf" always is.
+    """
     for match in lex.aims.find(message):
         if match.start and message.tokens[match.start - 1] in lex.denials:
-            return not match.value  # "niet voor hem": for me
-        if match.value is True or who is Seeker.NAASTE:
-            return bool(match.value)
+            return match.value is not True  # "niet voor hem": for me
+        if match.value is not False or who is Seeker.NAASTE:
+            return match.value is True
     return None
 
 

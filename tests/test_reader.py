@@ -12,6 +12,7 @@ from catalogue.places import PlaceIndex
 from dialogs.lexicon import ProblemsFile, QuestionsFile, load_file
 from dialogs.questions import question_answer, question_ids
 from dialogs.reader import Navigation, Reading, read
+from locales import translations
 
 
 @pytest.fixture(scope="module")
@@ -457,3 +458,32 @@ def test_any_text_gives_a_reading(places: PlaceIndex, parts: list[str]) -> None:
     if reading.relation is not None:
         assert reading.who is Seeker.NAASTE
     assert len(set(reading.problems)) == len(reading.problems)
+
+
+# -- a button's label, typed ---------------------------------------------------------------------
+
+_LABELS = [
+    ("Voor mezelf", "who", Seeker.SELF),
+    ("Voor iemand die dicht bij me staat", "who", Seeker.NAASTE),
+    ("Weet ik nog niet: wat is een zelfhulpgroep?", "who_unsure", True),
+    ("Ik ben de partner", "relation", Relation.PARTNER),
+    ("Ik ben vader of moeder", "relation", Relation.PARENT),
+    ("Ik ben een kind (tiener)", "relation", Relation.TEEN_CHILD),
+    ("Ik ben een kind (volwassen)", "relation", Relation.ADULT_CHILD),
+    ("Andere familie of vriend(in)", "relation", Relation.FAMILY_FRIEND),
+    ("Steun voor mezelf", "for_them", False),
+    ("Een groep voor de ander", "for_them", True),
+    ("Iets anders of meerdere", "problems", (Problem.OTHER,)),
+    ("Weet ik niet", "problems", (Problem.UNSURE,)),
+    ("Medicijnen", "problems", (Problem.MEDICATION,)),
+    ("Online", "online_only", True),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize(("label", "fact", "value"), _LABELS)
+def test_a_typed_button_label_is_read_as_that_answer(
+    places: PlaceIndex, language: str, label: str, fact: str, value: object
+) -> None:
+    typed = translations(language).gettext(label)
+    assert getattr(read(typed, places), fact) == value, typed
