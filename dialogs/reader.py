@@ -34,7 +34,11 @@ from catalogue.text import name_tokens
 from dialogs.context import Places
 from dialogs.lexicon import Lexicon, lexicon
 from dialogs.phrases import VOCABULARY, Match, View, view
+from dialogs.questions import question_answer
 from dialogs.words import LEMMA_LANGUAGES
+
+__all__ = ["Navigation", "Reading", "question_answer", "read"]
+"""`question_answer` lives in `dialogs.questions`; a step that reads needs only this module."""
 
 ADULT_AGE = 18
 """A writer younger than this whose parent drinks or uses is a teenage child (Alateen)."""
