@@ -43,7 +43,7 @@ __all__ = ["Navigation", "Reading", "question_answer", "read"]
 ADULT_AGE = 18
 """A writer younger than this whose parent drinks or uses is a teenage child (Alateen)."""
 
-_USE_WINDOW = 6
+_USE_WINDOW = 8
 """How many words after "mijn vader" may say that he is the one who uses."""
 
 _WHOLE_MESSAGE_WORDS = 4
@@ -183,7 +183,7 @@ def _who(
     """
     if (own := _own_role_alone(message, lex)) is not None:
         return Seeker.NAASTE, own
-    candidates = _relations(message, lex)
+    candidates, together = _relations(message, lex)
     users = [relation for relation, uses in candidates if uses]
     if question in lex.companion_questions:  # "kan mijn vrouw mee?" names company
         candidates = [(relation, True) for relation in users]
@@ -193,6 +193,8 @@ def _who(
     )
     if users:
         return Seeker.NAASTE, users[0]
+    if together and problems:  # "ik en mijn vriend gebruiken samen"
+        return Seeker.SELF, None
     if _says_it_is_own(message, lex) or (
         problems and not someone_else and _speaks_of_own_use(message, lex)
     ):
@@ -235,8 +237,8 @@ def _speaks_of_own_use(message: View, lex: Lexicon) -> bool:
     if any(not _denied(message, m, lex) for m in lex.self_use.find(message)):
         return True
     for position, token in enumerate(tokens):
-        if token not in lex.self_use_verbs:
-            continue
+        if token not in lex.self_use_verbs and VOCABULARY.correct(token) not in lex.self_use_verbs:
+            continue  # also with a typo fixed ("ik drik"); not a lemma ("gambling" is no "gamble")
         before = tokens[position - 1] if position else ""
         after = tokens[position + 1 : position + 3]
         if before not in lex.not_self_before and not lex.denials.intersection(after):
@@ -253,13 +255,14 @@ def _denied(message: View, match: Match, lex: Lexicon) -> bool:
     )
 
 
-def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
+def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]], bool]:
     """Each relation the writer names, with whether that person is said to use.
 
     "mijn vader", "ons moeder", "mijn beste vriendin", "een vriend van mij";
-    "mijn vrouw en ik" is a co-writer, not the one who uses. A writer's own
-    role ("ik ben zijn moeder", "als partner") counts, unless the writer
-    speaks of their own use ("ik ben moeder en ik drink te veel").
+    "mijn vrouw en ik" is a co-writer, not the one who uses (the second
+    value says whether one was named). A writer's own role ("ik ben zijn
+    moeder", "als partner") counts, unless the writer speaks of their own
+    use ("ik ben moeder en ik drink te veel").
     """
     tokens = message.tokens
     found: list[tuple[int, Relation, bool]] = [
@@ -268,6 +271,7 @@ def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
         if isinstance(m.value, Relation)
     ]
     taken: set[int] = set()
+    together = False
     for match in lex.their_role.find(message):
         if match.end in taken or not isinstance(match.value, Relation):
             continue
@@ -280,12 +284,14 @@ def _relations(message: View, lex: Lexicon) -> list[tuple[Relation, bool]]:
             owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
             if relation is Relation.PARTNER:  # "een vriendin van mij" is a friend
                 relation = Relation.FAMILY_FRIEND
-        if not owned or _co_writer(tokens, match.start - 1, match.end):
+        with_me = owned and _co_writer(tokens, match.start - 1, match.end)
+        together = together or with_me
+        if not owned or with_me:
             continue
         taken.add(match.end)
         found.append((match.start, relation, _said_to_use(message, match.end, lex)))
     found.sort(key=lambda item: item[0])
-    return [(relation, uses) for _, relation, uses in found]
+    return [(relation, uses) for _, relation, uses in found], together
 
 
 def _after_possessive(tokens: tuple[str, ...], start: int, lex: Lexicon) -> bool:
@@ -316,6 +322,8 @@ def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
     """Whether the words after a relation say that person uses, before the writer speaks again."""
     window = message.tokens[end + 1 : end + 1 + _USE_WINDOW]
     stop = next((i for i, t in enumerate(window) if t in _FIRST_PERSON), len(window))
+    if any(_names_problem(token, lex) for token in window[:stop]):  # "zit de hele dag op café"
+        return True
     return any(end < m.start <= end + stop for m in lex.their_use.find(message))
 
 
@@ -445,10 +453,10 @@ def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLook
             words = tokens[start : start + size]
             if len(words) < size or _function_word(words[-1], lex):
                 continue
-            if size == 1 and (
-                _common(words[0], lex) or (words[0] in lex.cue_only and start not in after_cue)
-            ):
-                continue
+            if size == 1:
+                town_after_cue = words[0] in lex.cue_only and start in after_cue  # "in Best"
+                if not town_after_cue and (_common(words[0], lex) or words[0] in lex.cue_only):
+                    continue
             if found := _named(places, words):
                 return found
     for start, token in enumerate(tokens):
