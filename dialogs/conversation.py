@@ -47,7 +47,8 @@ from dialogs.pages.info import (
 from dialogs.pages.page import Reply
 from dialogs.pages.questions import facts_of, next_step, who_screen
 from dialogs.pages.results import country_of
-from dialogs.reader import Navigation, Reading, question_answer, read
+from dialogs.questions import question_answer
+from dialogs.reader import Navigation, Reading, read
 from dialogs.safety import countries_of, safety_screen
 from dialogs.screen import Screen, join, with_hint
 from dialogs.state import DialogState, Step

@@ -218,7 +218,8 @@ def on_who(state: DialogState, reply: Reply, ctx: TurnContext) -> Outcome:
         case Who.UNSURE:
             return Turn(state, (explain_screen(state, ctx),))
     reading = reply.reading or Reading()
-    if reading.who_unsure and not facts_of(reading):
+    if reading.who_unsure and reading.who is None and reading.relation is None:
+        # "weet niet" here is about whom, not which problem: what a group is, then the choice
         return Turn(state, (explain_screen(state, ctx),))
     return typed(state, reply, ctx, _WHO_FACTS)
 
