@@ -65,6 +65,29 @@ class Attribute(StrEnum):
     OPEN_DAY = "open_day"  # a day to walk in, look and ask, not a group meeting
 
 
+class DangerKind(StrEnum):
+    """A kind of danger a message can signal, most urgent first; helplines say which they serve.
+
+    The danger detector (`dialogs.danger`) names the kinds it finds, the
+    helplines file (`helplines.yaml`, field `serves`) which lines answer them.
+    """
+
+    ACUTE = "acute"
+    """Happening now: an overdose just taken, someone unconscious or not breathing,
+    violence going on, about to act."""
+    SUICIDAL = "suicidal"
+    """Suicidal thoughts, self-harm, despair, feeling a burden."""
+    VIOLENCE = "violence"
+    """Violence or abuse at home, also of children and elders."""
+    CHILD = "child"
+    """The writer is a child or teenager in distress."""
+
+    @property
+    def urgency(self) -> int:
+        """0 for the most urgent kind; sort by it."""
+        return list(DangerKind).index(self)
+
+
 class Country(StrEnum):
     """The countries the catalogue covers, as ISO 3166 codes."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from types import MappingProxyType
 
-from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
+from catalogue.kinds import Attribute, Country, DangerKind, Problem, Relation, Seeker
 
 LANGUAGES = ("nl", "en")
 
@@ -36,19 +36,22 @@ class LocalText:
 class Source:
     """Where a record's facts come from, and the date they are as of.
 
-    `verified_on` is the date of the facts: the source's own date, or the day
-    someone checked them. Only when `checked_by` names who checked (a person
-    or team, e.g. "Zelfhulpwijzer-team, gebeld met 113") may a user read
-    "checked on"; otherwise it reads "as of". `sample` marks invented records
-    shipped so that the bot can be tried out: they are never to be presented as real.
+    `verified_on` is the day the facts are from: the day someone checked them
+    (with `checked_by`, who), or for seed documents their date. It is None
+    when nobody has checked a helpline against its source; `dated` is then
+    the source's own date as it gives it ("2025-10-03", "2021-11", "2019").
+    Only a source with `checked_by` is shown as "checked" on a meeting page.
+    `sample` marks invented records shipped so that the bot can be tried out:
+    they are never to be presented as real.
     """
 
     name: str
-    verified_on: date
+    verified_on: date | None
     url: str | None = None
     sample: bool = False
     imported_on: date | None = None
     checked_by: str | None = None
+    dated: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,13 +155,15 @@ class Helpline:
     id: str
     name: LocalText
     number: str
-    kind: str  # "emergency" | "crisis" | "professional" | "youth" | "organisation"
+    kind: str  # "emergency" | "crisis" | "professional" | "organisation"
     countries: frozenset[Country]
     description: LocalText
     source: Source
     hours: LocalText | None = None
     url: str | None = None
     organisation_id: str | None = None
+    serves: frozenset[DangerKind] = frozenset()
+    """The kinds of danger this line is the one to call for (the safety screen)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ from pydantic import (
 )
 
 from catalogue.errors import DataFileError
-from catalogue.kinds import Attribute, Country, Problem, Seeker
+from catalogue.kinds import Attribute, Country, DangerKind, Problem, Seeker
 from catalogue.models import (
     Clinic,
     FitRule,
@@ -87,7 +87,7 @@ from catalogue.values import (
 
 __all__ = ["KINDS", "FileContext", "read_record", "read_source"]
 
-HELPLINE_KINDS = ("emergency", "crisis", "professional", "youth", "organisation")
+HELPLINE_KINDS = ("emergency", "crisis", "professional", "organisation")
 
 # Rough boxes around each country (degrees): a venue outside is almost surely a typo
 # (swapped lat/lon, a dropped minus, a point in the sea of another country).
@@ -140,15 +140,27 @@ def _past_date(value: Any, info: ValidationInfo) -> date:
 PastDate = Annotated[date, PlainValidator(_past_date), Expected("a date written as YYYY-MM-DD")]
 
 
+def _source_date(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+        raise InvalidValue(f"{show(value)} is not a date of a source")
+    return value
+
+
+SourceDate = value_type(
+    str, "the source's own date: YYYY-MM-DD, YYYY-MM or YYYY, in quotes", _source_date
+)
+
+
 class SourceBlock(_Record):
     """Where a record's facts come from; `sample` before `verified_on`, as messages list them."""
 
     name: Text
     url: Url | None = None
     sample: Bool = False
-    verified_on: PastDate
+    verified_on: PastDate | None = None
     imported_on: PastDate | None = None
     checked_by: Text | None = None
+    dated: SourceDate | None = None
 
     @classmethod
     def from_source(cls, source: Source) -> SourceBlock:
@@ -160,6 +172,7 @@ class SourceBlock(_Record):
             verified_on=source.verified_on,
             imported_on=source.imported_on,
             checked_by=source.checked_by,
+            dated=source.dated,
         )
 
     def to_source(self) -> Source:
@@ -170,6 +183,7 @@ class SourceBlock(_Record):
             sample=self.sample,
             imported_on=self.imported_on,
             checked_by=self.checked_by,
+            dated=self.dated,
         )
 
 
@@ -194,6 +208,15 @@ def _resolve_source(value: Any, info: ValidationInfo) -> Any:
 
 
 RecordSource = Annotated[SourceBlock, BeforeValidator(_resolve_source)]
+
+
+def verified_source_checks(source: SourceBlock) -> list[tuple[str | None, str]]:
+    """Every record but a helpline says when its facts were checked or dated (`verified_on`)."""
+    if source.verified_on is None:
+        return [("source", f"'{source.name}' has no verified_on (expected the date you checked)")]
+    return []
+
+
 _SOURCE = Field(default=None, validate_default=True)
 
 
@@ -243,7 +266,7 @@ class OrganisationRecord(_Record):
             return [("relations", "is only for organisations of naasten (add naaste to seekers)")]
         if Seeker.NAASTE in self.seekers and not self.relations:
             return [("relations", "missing (expected the relations of naasten it is for)")]
-        return []
+        return verified_source_checks(self.source)
 
     def build(self) -> Organisation:
         return Organisation(
@@ -358,7 +381,7 @@ class MeetingRecord(_Record):
     source: RecordSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
-        found = self._schedule_checks()
+        found = self._schedule_checks() + verified_source_checks(self.source)
         if self.end is not None and self.end == self.start:
             found.append(
                 (
@@ -457,6 +480,7 @@ class HelplineRecord(_Record):
     hours: BilingualText | None = None
     url: Url | None = None
     organisation: Id | None = None
+    serves: enum_list(DangerKind) = ()  # type: ignore[valid-type]
     source: RecordSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
@@ -481,6 +505,7 @@ class HelplineRecord(_Record):
             hours=self.hours.to_text() if self.hours is not None else None,
             url=self.url,
             organisation_id=self.organisation,
+            serves=frozenset(self.serves),
         )
 
 
@@ -490,6 +515,9 @@ class ClinicRecord(_Record):
     region: Text
     language: Language
     source: RecordSource = _SOURCE
+
+    def cross_checks(self) -> list[tuple[str | None, str]]:
+        return verified_source_checks(self.source)
 
     def build(self) -> Clinic:
         return Clinic(

@@ -6,8 +6,8 @@ button from an older message arrives (a double tap, a message scrolled back
 to, a conversation restarted since), its step no longer matches the state
 and the dialogue answers kindly with the current question instead.
 
-Actions under ``go:`` are valid at any step (continue, start again, choose
-a language, delete everything, stop a reminder).
+Actions under ``go:`` are valid at any step (`Everywhere`: continue, go
+back, start again, choose a language, delete everything, keep it, help).
 
     >>> action("who", "self")
     'who:self'
@@ -17,7 +17,21 @@ a language, delete everything, stop a reminder).
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 GLOBAL = "go"
+
+
+class Everywhere(StrEnum):
+    """The answers of buttons under ``go:``, valid whatever question is open."""
+
+    RESUME = "resume"  # go on where I was
+    BACK = "back"  # to the question asked before this one
+    RESTART = "restart"  # start again
+    LANGUAGE = "lang"  # argument: "nl" or "en"
+    FORGET = "forget"  # delete everything
+    KEEP = "keep"  # stop, but keep my answers
+    HELP = "hulp"  # professional help and helplines
 
 
 def action(step: str, verb: str, argument: str = "") -> str:

@@ -22,13 +22,12 @@ from enum import StrEnum
 from catalogue.models import Meeting
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import TurnContext
-from dialogs.effects import Metric
+from dialogs.effects import Metric, metric
 from dialogs.formatting import meeting_time
-from dialogs.reminders import PREFIX as REMINDER_PREFIX
-from dialogs.reminders import other_groups
+from dialogs.reminder_messages import PREFIX as REMINDER_PREFIX
+from dialogs.reminder_messages import other_groups
 from dialogs.screen import Button, Screen
 from dialogs.state import DialogState
-from dialogs.steps import metric
 from dialogs.turn import Turn
 from locales import translations
 
@@ -110,7 +109,7 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
                 Button(_("Niet goed"), action(PREFIX, Answer.BAD, meeting_id)),
             ),
         )
-        effects = (answered, *metric(state, Metric.WENT))
+        effects = (answered, *metric(state.clinic_id, Metric.WENT))
         return Turn(state, (Screen(text, buttons=rows),), effects)
     if answer is Answer.GOOD:
         text = _(

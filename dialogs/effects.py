@@ -68,3 +68,8 @@ class CancelReminder:
 
 
 Effect = SetLanguage | ForgetUser | CountMetric | SetReminder | CancelReminder
+
+
+def metric(clinic_id: str | None, which: Metric) -> tuple[Effect, ...]:
+    """A clinic counter, only for conversations that came in through a clinic's link."""
+    return (CountMetric(clinic_id, which),) if clinic_id else ()

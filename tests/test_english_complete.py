@@ -30,7 +30,7 @@ from dialogs import (
     state_to_json,
 )
 from dialogs.checkin import checkin_message
-from dialogs.reminders import notice_message, reminder_message
+from dialogs.reminder_messages import notice_message, reminder_message
 
 _DUTCH = """
     je jij jou jouw jezelf het een niet voor bij naar ik mij mijn wat waar wanneer zijn ook

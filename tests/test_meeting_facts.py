@@ -117,6 +117,7 @@ def test_the_list_and_the_page_say_who_a_meeting_is_for_and_how_often() -> None:
     chat.press("Voor mezelf")
     chat.press("Drugs")
     chat.type("Amsterdam")
+    chat.press("Klopt")  # what was understood, confirmed
     chat.press("Meer bijeenkomsten")
     assert "alleen voor vrouwen" in chat.text and "elke donderdag" in chat.text
     chat.press("NA Amsterdam Vrouwen")
@@ -132,6 +133,7 @@ def test_a_teenager_whose_father_drinks_reads_not_your_fault_and_gets_alateen_fi
     chat.press("Steun voor mezelf")
     chat.press("Alcohol")
     chat.type("Utrecht")
+    chat.press("Klopt")
     assert "niet jouw schuld" in chat.text
     assert "De Kindertelefoon: bel 0800-0432" in chat.text
     assert "iemand op school die je vertrouwt" in chat.text
@@ -143,4 +145,5 @@ def test_a_teenager_whose_father_drinks_reads_not_your_fault_and_gets_alateen_fi
     adult.press("Steun voor mezelf")
     adult.press("Alcohol")
     adult.type("Utrecht")
+    adult.press("Klopt")
     assert "niet jouw schuld" not in adult.text and "Kindertelefoon" not in adult.text

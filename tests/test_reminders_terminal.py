@@ -58,6 +58,7 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
         await terminal.send(ButtonPressed("who:self"))
         await terminal.send(ButtonPressed("prob:alcohol"))
         await terminal.send(TextSent("Utrecht"))
+        await terminal.send(TextSent("Klopt"))  # a button's label, typed
         lines = out.getvalue().splitlines()
         label = next(line for line in lines if line.startswith("[") and "Utrecht Centrum" in line)
         number = label.split("]")[0].lstrip("[")  # typed, as a person would

@@ -17,6 +17,7 @@ def search(problem: str, place: str, language: str = "nl") -> Chat:
     chat.press("Voor mezelf" if language == "nl" else "For myself")
     chat.press(problem)
     chat.type(place)
+    chat.press("Klopt" if language == "nl" else "Yes, that's right")  # what was understood
     return chat
 
 

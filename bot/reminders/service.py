@@ -45,7 +45,7 @@ from catalogue.reminder_times import reminder_due_at
 from dialogs.checkin import Answer, CheckinAnswered, checkin_message
 from dialogs.context import ReminderView
 from dialogs.effects import CancelReminder, SetReminder
-from dialogs.reminders import RemindLater, SkipOccurrence, notice_message, reminder_message
+from dialogs.reminder_messages import RemindLater, SkipOccurrence, notice_message, reminder_message
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE
 

@@ -28,11 +28,12 @@ from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import ReminderView, TurnContext
-from dialogs.effects import CancelReminder, Metric, SetReminder
+from dialogs.effects import CancelReminder, Metric, SetReminder, metric
 from dialogs.formatting import meeting_time, relative_time
+from dialogs.pages import resolve
+from dialogs.pages.page import Show
 from dialogs.screen import Button, Screen, VenuePin
 from dialogs.state import DialogState, Step
-from dialogs.steps import current, metric
 from dialogs.turn import Turn
 from locales import translations
 
@@ -278,13 +279,16 @@ def _weekly(state: DialogState, meeting: Meeting, ctx: TurnContext) -> Turn:
         text += "\n" + _("De volgende bijeenkomst is {when}.").format(
             when=meeting_time(next_at, ctx.language)
         )
-    effects = (SetReminder(meeting.id, offsets, weekly=True), *metric(state, Metric.REMINDER_SET))
+    effects = (
+        SetReminder(meeting.id, offsets, weekly=True),
+        *metric(state.clinic_id, Metric.REMINDER_SET),
+    )
     return Turn(state, (Screen(text),), effects)
 
 
 def meeting_page_turn(state: DialogState, meeting_id: str, ctx: TurnContext) -> Turn:
     """Open a meeting's page from a reminder, a notice or a check-in (the dialogue's own page)."""
-    return current(replace(state, step=Step.MEETING, meeting_id=meeting_id), ctx)
+    return resolve(state, Show(replace(state, step=Step.MEETING, meeting_id=meeting_id)), ctx)
 
 
 def _view(ctx: TurnContext, reminder_id: str) -> ReminderView | None:
