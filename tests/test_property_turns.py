@@ -88,7 +88,9 @@ def _sentences() -> tuple[list[str], list[str], set[str]]:
     """Dutch sentences, their English translations, and Dutch labels that get translated."""
     english = translations("en").gettext
     texts = [m for m in EXTRACTED if isinstance(m, str) and not re.search(r"[{%]", m)]
-    dutch = [m for m in texts if len(m) > 30 and english(m) != m]
+    # The offer of English is said in English on purpose, also in a Dutch conversation.
+    offer = "Ik kan ook in het Engels verder."
+    dutch = [m for m in texts if len(m) > 30 and english(m) != m and m != offer]
     return dutch, [english(m) for m in dutch], {m for m in texts if english(m) != m}
 
 
