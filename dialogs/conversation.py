@@ -261,7 +261,7 @@ def _start(state: DialogState, payload: str, ctx: TurnContext) -> Turn:
     if preselection is not None:
         return land(preselection, ctx)
     if state.is_fresh:
-        return current(DialogState(clinic_id=state.clinic_id), ctx)
+        return Turn(state, (who_screen(state, ctx, welcome=True),))
     return Turn(state, (continue_or_restart_screen(ctx),))
 
 

@@ -552,12 +552,8 @@ def on_change(state: DialogState, reply: Reply, ctx: TurnContext) -> Outcome:
     return Show(state, hint=not_understood(ctx))
 
 
-def _who_show(state: DialogState, ctx: TurnContext) -> Turn:
-    return Turn(state, (who_screen(state, ctx, welcome=state.is_fresh),))
-
-
 PAGES = (
-    Page(Step.WHO, Who, _who_show, on_who, N_("Voor wie zoek je een groep?")),
+    Page(Step.WHO, Who, showing(who_screen), on_who, N_("Voor wie zoek je een groep?")),
     Page(
         Step.RELATION,
         RelationAnswer,
