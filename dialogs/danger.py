@@ -171,8 +171,7 @@ class DangerRules:
                 blocked = self._blocked(keys, present, candidates)
             if all(
                 any(
-                    p.may_match(present) and _free(p.spans(keys), blocked[rule.kind])
-                    for p in group
+                    p.may_match(present) and _free(p.spans(keys), blocked[rule.kind]) for p in group
                 )
                 for group in groups
             ):

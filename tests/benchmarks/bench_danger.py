@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpora.evaluate_danger import read_corpus  # noqa: E402
+from corpora.evaluate_danger import read_corpus
 
-from dialogs import words as words_module  # noqa: E402
-from dialogs.danger import RULES, detect_danger  # noqa: E402
+from dialogs import words as words_module
+from dialogs.danger import RULES, detect_danger
 
 
 def timed(texts: list[str]) -> list[float]:

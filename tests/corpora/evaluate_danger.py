@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dialogs.danger import DangerKind, detect_danger
+from dialogs.danger import RULES, DangerKind, detect_danger
 
 CORPUS = Path(__file__).with_name("danger.tsv")
 
@@ -93,7 +93,8 @@ def main(argv: list[str]) -> int:
             for message in f.false_negatives:
                 print(f"missed {kind} (line {message.line}): {message.text}")
             for message in f.false_positives:
-                print(f"false {kind} (line {message.line}): {message.text}")
+                rules = [r.entry.text for k, r in RULES.explain(message.text) if k is kind]
+                print(f"false {kind} (line {message.line}): {message.text}  <- {rules[0]}")
     return 0
 
 
