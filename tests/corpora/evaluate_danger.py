@@ -1,6 +1,9 @@
 """Recall and precision of the danger detector on the corpus, per kind, with every miss.
 
-Run: .venv/bin/python tests/corpora/evaluate_danger.py [--quiet]
+Run: .venv/bin/python tests/corpora/evaluate_danger.py [CORPUS.tsv] [--quiet]
+
+Without a file it reads `danger.tsv`, the corpus the rules are tuned on;
+`danger_fresh.tsv` holds messages written after the last change to the rules.
 
 `danger_figures()` gives the same figures to other scripts (the lead's combined
 evaluation, `tests/test_danger_corpus.py`).
@@ -77,13 +80,15 @@ def danger_figures(path: Path = CORPUS) -> dict[DangerKind, KindFigures]:
 
 def main(argv: list[str]) -> int:
     """Print the figures per kind, then the misses and false alarms unless --quiet."""
-    messages = read_corpus()
+    files = [Path(arg) for arg in argv if not arg.startswith("--")]
+    path = files[0] if files else CORPUS
+    messages = read_corpus(path)
     dangerous = sum(1 for m in messages if m.kinds)
     print(
-        f"{CORPUS.name}: {len(messages)} messages, {dangerous} dangerous, "
+        f"{path.name}: {len(messages)} messages, {dangerous} dangerous, "
         f"{len(messages) - dangerous} look-alikes"
     )
-    figures = danger_figures()
+    figures = danger_figures(path)
     print(f"{'kind':<10} {'messages':>8} {'recall':>7} {'precision':>9}")
     for kind, f in figures.items():
         total = f.true_positives + len(f.false_negatives)
