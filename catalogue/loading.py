@@ -19,9 +19,9 @@ a default `source:` for its records and a `sources:` table of named sources
 that records refer to by name (``source: echo-2009``).
 
 Where the work is done: `catalogue.yaml_files` parses a file's text,
-`catalogue.readers` turns each record into a model value (field by field,
-through `catalogue.fields` and `catalogue.values`), and this module joins
-the files into one `Catalogue` and makes the checks that span files.
+`catalogue.schema` reads each record through its pydantic model into a model
+value, and this module joins the files into one `Catalogue` and makes the
+checks that span files.
 """
 
 from __future__ import annotations
@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.errors import DataFileError, DataFilesError
-from catalogue.fields import FileContext, read_source_block
 from catalogue.kinds import Relation, Seeker
 from catalogue.models import Catalogue, FitRule, Helpline, Meeting, Organisation, Source
-from catalogue.readers import KINDS, read_meeting
+from catalogue.schema import KINDS, FileContext, SourceBlock, read_record, read_source
 from catalogue.values import show
 from catalogue.yaml_files import read_yaml
 
@@ -126,10 +125,10 @@ def meeting_from_record(
     Raises:
         DataFilesError: every problem of this record.
     """
-    errors: list[DataFileError] = []
-    context = FileContext(file=file, errors=errors, default_source=default_source)
-    meeting = read_meeting(context, record, 0)
-    if errors or meeting is None:
+    default = None if default_source is None else SourceBlock.from_source(default_source)
+    context = FileContext(file=file, default_source=default)
+    meeting, errors = read_record(KINDS["meetings"], record, 0, context)
+    if errors:
         raise DataFilesError(errors)
     return meeting
 
@@ -183,10 +182,13 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
 def source_to_record(source: Source) -> dict[str, Any]:
     """The data-file form of a `Source` (for a file's top-level `source:` or a record)."""
     record: dict[str, Any] = {"name": source.name, "url": source.url}
-    record["verified_on"] = source.verified_on
+    if source.verified_on is not None:
+        record["verified_on"] = source.verified_on
     record["sample"] = source.sample
     if source.imported_on is not None:
         record["imported_on"] = source.imported_on
+    if source.dated is not None:
+        record["dated"] = source.dated
     return record
 
 
@@ -245,7 +247,6 @@ class _Loader:
         self.read_data(file, data)
 
     def read_data(self, file: str, data: Mapping[str, Any]) -> None:
-        context = FileContext(file=file, errors=self.errors, today=self.today)
         kinds = [key for key in data if key in KINDS]
         for key in data:
             if key not in KINDS and key not in ("source", "sources"):
@@ -269,29 +270,17 @@ class _Loader:
                 )
             )
             return
-        named: dict[str, Source] = {}
-        raw_named = data.get("sources")
-        if raw_named is not None and not isinstance(raw_named, Mapping):
-            self.errors.append(
-                DataFileError(
-                    file,
-                    None,
-                    "sources",
-                    "is not a block (expected name: {name, verified_on, ...} lines)",
-                )
-            )
-        for name, raw in (raw_named or {}).items() if isinstance(raw_named, Mapping) else ():
-            source = read_source_block(context, raw, f"source '{name}'", "source")
-            if isinstance(source, Source):
-                named[str(name)] = source
-        context.named_sources = named
+        context = FileContext(file=file, today=self.today)
+        context.named_sources = self.named_sources(file, data.get("sources"), context)
         if data.get("source") is not None:
-            source = read_source_block(context, data["source"], "file source", "file source")
+            source, errors = read_source(data["source"], "file source", context)
+            self.errors.extend(errors)
             # When it is wrong, records would each repeat "missing source"; the one error is enough.
-            placeholder = Source(name="?", verified_on=date.min)
-            context.default_source = source if isinstance(source, Source) else placeholder
+            context.default_source = source or SourceBlock.from_source(
+                Source(name="?", verified_on=date.min)
+            )
         key = kinds[0]
-        label, read = KINDS[key]
+        kind = KINDS[key]
         items = data[key]
         if not isinstance(items, list):
             self.errors.append(
@@ -300,17 +289,39 @@ class _Loader:
                     None,
                     key,
                     f"{show(items)} is not a list "
-                    f"(expected a list of {label} records, each starting with '- ')",
+                    f"(expected a list of {kind.label} records, each starting with '- ')",
                 )
             )
             return
         for index, raw in enumerate(items):
-            loaded = read(context, raw, index)
+            loaded, errors = read_record(kind, raw, index, context)
+            self.errors.extend(errors)
             if loaded is not None:
                 rid = getattr(loaded, "id", None)
-                self.records[key].append(
-                    _Loaded(loaded, file, f"{label} '{rid}'" if rid else f"{label} #{index + 1}")
+                label = f"{kind.label} '{rid}'" if rid else f"{kind.label} #{index + 1}"
+                self.records[key].append(_Loaded(loaded, file, label))
+
+    def named_sources(self, file: str, raw: Any, context: FileContext) -> dict[str, SourceBlock]:
+        """A file's `sources:` table, that records name (``source: echo-2009``)."""
+        if raw is None:
+            return {}
+        if not isinstance(raw, Mapping):
+            self.errors.append(
+                DataFileError(
+                    file,
+                    None,
+                    "sources",
+                    "is not a block (expected name: {name, verified_on, ...} lines)",
                 )
+            )
+            return {}
+        named: dict[str, SourceBlock] = {}
+        for name, block in raw.items():
+            source, errors = read_source(block, f"source '{name}'", context)
+            self.errors.extend(errors)
+            if source is not None:
+                named[str(name)] = source
+        return named
 
     def finish(self) -> Catalogue:
         organisations = self.unique("organisations")
