@@ -10,6 +10,7 @@ The lists become `PhraseSet`s, ready for `dialogs.reader.read`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,6 +26,9 @@ from dialogs.words import normalise
 
 GAP_WORDS = 2
 """Words allowed between two words of a phrase about who ("ik ben al jaren verslaafd")."""
+
+PREFIX_MIN = 3
+"""Problem prefixes ("gok", "drank") are looked up by their first three letters."""
 
 QUESTION_GAP = 2
 """Words allowed between two words of a doubter's question ("moet ik dan praten")."""
@@ -49,6 +53,14 @@ class _ProblemWords(_Strict):
     phrases: list[str] = []
 
     _check = field_validator("words", "prefixes", "phrases")(_phrase_list)
+
+    @field_validator("prefixes")
+    @classmethod
+    def _long_enough(cls, value: list[str]) -> list[str]:
+        for prefix in value:
+            if len(prefix) < PREFIX_MIN:
+                raise ValueError(f"prefix {prefix!r} is shorter than {PREFIX_MIN} letters")
+        return value
 
 
 class ProblemsFile(_Strict):
@@ -107,6 +119,7 @@ class PlacesFile(_Strict):
     postcode_cues: list[str]
     cues: list[str]
     connectors: list[str]
+    name_starts: list[str]
     not_places: list[str]
     cue_only: list[str]
 
@@ -176,7 +189,7 @@ class Lexicon:
 
     problems: PhraseSet  # values: Problem
     problem_words: dict[str, Problem]
-    problem_prefixes: tuple[tuple[str, Problem], ...]
+    problem_prefixes: dict[str, tuple[tuple[str, Problem], ...]]  # by their first 3 letters
     use_words: PhraseSet
     unsure_with_use: PhraseSet
     unsure_alone: PhraseSet
@@ -204,6 +217,7 @@ class Lexicon:
     place_cues: PhraseSet
     postcode_cues: frozenset[str]
     connectors: frozenset[str]
+    name_starts: frozenset[str]
     not_places: frozenset[str]
     cue_only: frozenset[str]
     english: frozenset[str]
@@ -221,6 +235,15 @@ class Lexicon:
 
 def _phrases(texts: list[str], value: object) -> list[Phrase]:
     return [Phrase(text, value) for text in texts]
+
+
+def _by_first_letters(
+    prefixes: Iterable[tuple[str, Problem]],
+) -> dict[str, tuple[tuple[str, Problem], ...]]:
+    grouped: dict[str, list[tuple[str, Problem]]] = {}
+    for prefix, problem in prefixes:
+        grouped.setdefault(prefix[:PREFIX_MIN], []).append((prefix, problem))
+    return {key: tuple(items) for key, items in grouped.items()}
 
 
 def _roles(relations: RelationsFile) -> list[Phrase]:
@@ -261,7 +284,7 @@ def lexicon() -> Lexicon:
         problem_words={
             word: problem for problem, entry in problems.problems.items() for word in entry.words
         },
-        problem_prefixes=tuple(
+        problem_prefixes=_by_first_letters(
             (prefix, problem)
             for problem, entry in problems.problems.items()
             for prefix in entry.prefixes
@@ -301,6 +324,7 @@ def lexicon() -> Lexicon:
         place_cues=PhraseSet(_phrases(places.cues, True)),
         postcode_cues=frozenset(places.postcode_cues),
         connectors=frozenset(places.connectors),
+        name_starts=frozenset(places.name_starts),
         not_places=frozenset(places.not_places),
         cue_only=frozenset(places.cue_only),
         english=frozenset(language.english),

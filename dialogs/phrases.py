@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import simplemma
@@ -59,10 +59,15 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A message as the matcher sees it: every spelling each position can match."""
+    """A message as the matcher sees it: every spelling each position can match.
+
+    `found` keeps each phrase set's matches for this message, so that asking
+    twice costs nothing.
+    """
 
     words: Words
     forms: tuple[frozenset[str], ...]
+    found: dict[int, list[Match]] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -144,20 +149,27 @@ class PhraseSet:
             for spelling in words_[0]:
                 self._by_first[spelling].append((phrase, words_))
             spellings.update(s for word in words_ for s in word)
+        self._firsts = frozenset(self._by_first)
         VOCABULARY.add(spellings)
         _view.cache_clear()
 
     def find(self, message: View) -> list[Match]:
         """Every phrase found, by start position; the longest first where two start together."""
+        if (known := message.found.get(id(self))) is not None:
+            return known
         found: list[Match] = []
         for start, forms in enumerate(message.forms):
-            candidates = {id(p): (p, w) for form in forms for p, w in self._by_first.get(form, ())}
+            hits = forms & self._firsts
+            if not hits:
+                continue
+            candidates = {id(p): (p, w) for form in hits for p, w in self._by_first[form]}
             matches = [
                 m
                 for phrase, words_ in candidates.values()
                 if (m := self._match_at(message, start, phrase, words_)) is not None
             ]
             found.extend(sorted(matches, key=lambda m: (-(m.end - m.start), str(m.value))))
+        message.found[id(self)] = found
         return found
 
     def _match_at(

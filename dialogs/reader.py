@@ -32,7 +32,7 @@ from catalogue.kinds import Problem, Relation, Seeker
 from catalogue.places import PlaceLookup
 from catalogue.text import name_tokens
 from dialogs.context import Places
-from dialogs.lexicon import Lexicon, lexicon
+from dialogs.lexicon import PREFIX_MIN, Lexicon, lexicon
 from dialogs.phrases import VOCABULARY, Match, View, view
 from dialogs.questions import question_answer
 from dialogs.words import LEMMA_LANGUAGES
@@ -150,10 +150,8 @@ def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
         and lex.problem_words.get(tokens[m.start], m.value) is m.value  # "pilletje" is xtc
     ]
     for position, token in enumerate(tokens):
-        for prefix, problem in lex.problem_prefixes:
-            if token.startswith(prefix) and len(token) > len(prefix):
-                found.append((position, problem))
-                break
+        if (problem := _compound_problem(token, lex)) is not None:
+            found.append((position, problem))
     found.sort(key=lambda pair: pair[0])
     named = tuple(dict.fromkeys(problem for _, problem in found))
     if named:
@@ -165,6 +163,14 @@ def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
             return (Problem.UNSURE,), False
         return (Problem.DRUGS,), False
     return (), False
+
+
+def _compound_problem(token: str, lex: Lexicon) -> Problem | None:
+    """ "drankgebruik", "gokschulden": a word that starts with a problem's prefix."""
+    for prefix, problem in lex.problem_prefixes.get(token[:PREFIX_MIN], ()):
+        if token.startswith(prefix) and len(token) > len(prefix):
+            return problem
+    return None
 
 
 # -- who, and the writer's relation --------------------------------------------------------------
@@ -401,9 +407,7 @@ def _online_only(message: View, lex: Lexicon) -> bool:
 
 
 def _names_problem(token: str, lex: Lexicon) -> bool:
-    return token in lex.problem_words or any(
-        token.startswith(prefix) for prefix, _ in lex.problem_prefixes
-    )
+    return token in lex.problem_words or _compound_problem(token, lex) is not None
 
 
 def _navigation(message: View, lex: Lexicon) -> Navigation | None:
@@ -449,9 +453,12 @@ def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLook
     cued = [_after_cue(tokens, cue.end + 1, lex) for cue in lex.place_cues.find(message)]
     after_cue = {start for starts in cued for start in starts}
     for start in range(len(tokens)):
+        everyday_start = _common(tokens[start], lex) and tokens[start] not in lex.name_starts
         for size in range(_MAX_NAME_WORDS, 0, -1):
             words = tokens[start : start + size]
             if len(words) < size or _function_word(words[-1], lex):
+                continue
+            if size > 1 and everyday_start:  # "werk en nu": no name starts with "werk"
                 continue
             if size == 1:
                 town_after_cue = words[0] in lex.cue_only and start in after_cue  # "in Best"
