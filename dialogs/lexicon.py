@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from catalogue.errors import DataFileError
 from catalogue.kinds import Problem, Relation
 from catalogue.yaml_files import read_yaml
-from dialogs.phrases import Phrase, PhraseSet
+from dialogs.phrases import EXACT, Phrase, PhraseSet
 from dialogs.words import normalise
 
 GAP_WORDS = 2
@@ -41,8 +41,8 @@ class _Strict(BaseModel):
 def _phrase_list(value: list[str]) -> list[str]:
     """Phrases are written normalised (lowercase, no accents) so that they can match."""
     for phrase in value:
-        words = phrase.rstrip("?").split()
-        if not words or any(normalise(w.replace("|", " ")) != w.replace("|", " ") for w in words):
+        words = [w.replace("|", " ").replace(EXACT, "") for w in phrase.rstrip("?").split()]
+        if not words or any(normalise(w) != w for w in words):
             raise ValueError(f"{phrase!r} must be lowercase words without accents or signs")
     return value
 

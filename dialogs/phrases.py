@@ -3,8 +3,10 @@
 A phrase is written as words separated by spaces; a word may list
 alternatives with ``|``. A message word matches a phrase word when its
 token, its lemma, or its typo-corrected token (or that one's lemma) is one
-of the alternatives. Up to `gap` other words may stand between two phrase
-words, so "moet ik dan praten" contains the phrase "moet praten" (gap 2)::
+of the alternatives; an alternative written ``=zijn`` matches only the
+token itself (so "ben", whose lemma is "zijn", does not). Up to `gap`
+other words may stand between two phrase words, so "moet ik dan echt
+praten?" contains the phrase "moet praten" with gap 3::
 
     phrases = PhraseSet([Phrase("moet praten", "must_talk")], gap=3)
     assert [m.value for m in phrases.find(view("moet ik dan echt praten?"))] == ["must_talk"]
@@ -29,6 +31,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from dialogs.words import LEMMA_LANGUAGES, Words, lemma, words
+
+EXACT = "="
+"""Marks a phrase word that matches the token only, never a lemma or a typo."""
 
 _FUZZY_MIN_LENGTH = 4
 _LONG_WORD = 8
@@ -128,7 +133,7 @@ def view(text: str) -> View:
 def _view(message: Words) -> View:
     forms = []
     for token, token_lemma in zip(message.tokens, message.lemmas, strict=True):
-        spellings = {token, token_lemma}
+        spellings = {token, token_lemma, EXACT + token}
         if (fixed := VOCABULARY.correct(token)) is not None:
             spellings.update({fixed, lemma(fixed)})
         forms.append(frozenset(spellings))

@@ -199,7 +199,9 @@ def _who(
     )
     if users:
         return Seeker.NAASTE, users[0]
-    if together and problems:  # "ik en mijn vriend gebruiken samen"
+    if together is not None and someone_else:  # "mijn vriend en ik ... door zijn drinken"
+        return Seeker.NAASTE, together
+    if together is not None and problems:  # "ik en mijn vriend gebruiken samen"
         return Seeker.SELF, None
     if _says_it_is_own(message, lex) or (
         problems and not someone_else and _speaks_of_own_use(message, lex)
@@ -261,12 +263,12 @@ def _denied(message: View, match: Match, lex: Lexicon) -> bool:
     )
 
 
-def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]], bool]:
+def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]], Relation | None]:
     """Each relation the writer names, with whether that person is said to use.
 
     "mijn vader", "ons moeder", "mijn beste vriendin", "een vriend van mij";
     "mijn vrouw en ik" is a co-writer, not the one who uses (the second
-    value says whether one was named). A writer's own role ("ik ben zijn
+    value is a co-writer's relation, if one was named). A writer's own role ("ik ben zijn
     moeder", "als partner") counts, unless the writer speaks of their own
     use ("ik ben moeder en ik drink te veel").
     """
@@ -277,7 +279,7 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
         if isinstance(m.value, Relation)
     ]
     taken: set[int] = set()
-    together = False
+    together: Relation | None = None
     for match in lex.their_role.find(message):
         if match.end in taken or not isinstance(match.value, Relation):
             continue
@@ -290,9 +292,10 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
             owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
             if relation is Relation.PARTNER:  # "een vriendin van mij" is a friend
                 relation = Relation.FAMILY_FRIEND
-        with_me = owned and _co_writer(tokens, match.start - 1, match.end)
-        together = together or with_me
-        if not owned or with_me:
+        if owned and _co_writer(tokens, match.start - 1, match.end):
+            together = together or relation
+            continue
+        if not owned:
             continue
         taken.add(match.end)
         found.append((match.start, relation, _said_to_use(message, match.end, lex)))
