@@ -100,6 +100,7 @@ class RelationsFile(_Strict):
 class WhoFile(_Strict):
     self_use_verbs: list[str]
     self_use: list[str]
+    hedges: list[str]
     not_self_before: list[str]
     denials: list[str]
     self: list[str]
@@ -205,6 +206,7 @@ class Lexicon:
     their_use: PhraseSet
     self_use_verbs: frozenset[str]
     self_use: PhraseSet
+    hedges: PhraseSet
     not_self_before: frozenset[str]
     denials: frozenset[str]
     self_strong: PhraseSet
@@ -308,6 +310,7 @@ def lexicon() -> Lexicon:
         their_use=PhraseSet(_phrases(relations.their_use, True)),
         self_use_verbs=frozenset(who.self_use_verbs),
         self_use=PhraseSet(_phrases(who.self_use, True)),
+        hedges=PhraseSet(_phrases(who.hedges, True), typo_targets=False),  # "drnk" is no "denk"
         not_self_before=frozenset(who.not_self_before),
         denials=frozenset(who.denials),
         self_strong=PhraseSet(_phrases(who.self, True), gap=GAP_WORDS),

@@ -143,7 +143,8 @@ def _view(message: Words) -> View:
 class PhraseSet:
     """Phrases indexed by their first word, found in order of position."""
 
-    def __init__(self, phrases: Iterable[Phrase], gap: int = 0) -> None:
+    def __init__(self, phrases: Iterable[Phrase], gap: int = 0, typo_targets: bool = True) -> None:
+        """`typo_targets`: whether misspelt words may be corrected into this set's words."""
         self.gap = gap
         self._by_first: dict[str, list[tuple[Phrase, tuple[frozenset[str], ...]]]] = defaultdict(
             list
@@ -155,7 +156,8 @@ class PhraseSet:
                 self._by_first[spelling].append((phrase, words_))
             spellings.update(s for word in words_ for s in word)
         self._firsts = frozenset(self._by_first)
-        VOCABULARY.add(spellings)
+        if typo_targets:
+            VOCABULARY.add(spellings)
         _view.cache_clear()
 
     def find(self, message: View) -> list[Match]:

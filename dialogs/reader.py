@@ -211,6 +211,8 @@ def _who(
         return Seeker.NAASTE, candidates[0][0]
     if someone_else:
         return Seeker.NAASTE, None
+    if problems and _in_first_person(message, lex):
+        return Seeker.SELF, None  # "ik voel me rot na een avond drinken": nobody else named
     if lex.self_weak.find(message) or _covered(message, lex.self_alone.find(message), lex.fillers):
         return Seeker.SELF, None
     return None, None
@@ -325,6 +327,16 @@ def _co_writer(tokens: tuple[str, ...], possessive: int, end: int) -> bool:
 
 
 _FIRST_PERSON = frozenset({"ik", "k", "i", "im"})
+_FIRST_PERSON_ANY = _FIRST_PERSON | {"mij", "me", "mijn", "mn", "my", "mezelf", "mijzelf", "myself"}
+
+
+def _in_first_person(message: View, lex: Lexicon) -> bool:
+    """Whether the writer speaks of themselves ("denk ik" and "i think" do not count)."""
+    hedged = {p for m in lex.hedges.find(message) for p in m.positions}
+    return any(
+        token in _FIRST_PERSON_ANY and position not in hedged
+        for position, token in enumerate(message.tokens)
+    )
 
 
 def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
