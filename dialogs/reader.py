@@ -326,8 +326,8 @@ def _co_writer(tokens: tuple[str, ...], possessive: int, end: int) -> bool:
     )
 
 
-_FIRST_PERSON = frozenset({"ik", "k", "i", "im"})
-_FIRST_PERSON_ANY = _FIRST_PERSON | {"mij", "me", "mijn", "mn", "my", "mezelf", "mijzelf", "myself"}
+_FIRST_PERSON = frozenset({"ik", "k", "i", "im", "me", "mij"})
+_FIRST_PERSON_ANY = _FIRST_PERSON | {"mijn", "mn", "my", "mezelf", "mijzelf", "myself"}
 
 
 def _in_first_person(message: View, lex: Lexicon) -> bool:
