@@ -326,15 +326,16 @@ def _co_writer(tokens: tuple[str, ...], possessive: int, end: int) -> bool:
     )
 
 
-_FIRST_PERSON = frozenset({"ik", "k", "i", "im", "me", "mij"})
-_FIRST_PERSON_ANY = _FIRST_PERSON | {"mijn", "mn", "my", "mezelf", "mijzelf", "myself"}
+_WRITER = frozenset({"ik", "k", "i", "im", "me", "mij"})
+"""The writer as subject or object: what follows is said of the writer, not of a relative."""
+_WRITER_OR_THEIRS = _WRITER | {"mijn", "mn", "my", "mezelf", "mijzelf", "myself"}
 
 
 def _in_first_person(message: View, lex: Lexicon) -> bool:
     """Whether the writer speaks of themselves ("denk ik" and "i think" do not count)."""
     hedged = {p for m in lex.hedges.find(message) for p in m.positions}
     return any(
-        token in _FIRST_PERSON_ANY and position not in hedged
+        token in _WRITER_OR_THEIRS and position not in hedged
         for position, token in enumerate(message.tokens)
     )
 
@@ -342,7 +343,7 @@ def _in_first_person(message: View, lex: Lexicon) -> bool:
 def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
     """Whether the words after a relation say that person uses, before the writer speaks again."""
     window = message.tokens[end + 1 : end + 1 + _USE_WINDOW]
-    stop = next((i for i, t in enumerate(window) if t in _FIRST_PERSON), len(window))
+    stop = next((i for i, t in enumerate(window) if t in _WRITER), len(window))
     if any(_names_problem(token, lex) for token in window[:stop]):  # "zit de hele dag op café"
         return True
     return any(end < m.start <= end + stop for m in lex.their_use.find(message))
