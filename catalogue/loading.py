@@ -182,12 +182,15 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
 def source_to_record(source: Source) -> dict[str, Any]:
     """The data-file form of a `Source` (for a file's top-level `source:` or a record)."""
     record: dict[str, Any] = {"name": source.name, "url": source.url}
-    record["verified_on"] = source.verified_on
+    if source.verified_on is not None:
+        record["verified_on"] = source.verified_on
     record["sample"] = source.sample
     if source.imported_on is not None:
         record["imported_on"] = source.imported_on
     if source.checked_by is not None:
         record["checked_by"] = source.checked_by
+    if source.dated is not None:
+        record["dated"] = source.dated
     return record
 
 

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -38,7 +39,7 @@ from pydantic import (
 )
 
 from catalogue.errors import DataFileError
-from catalogue.kinds import Attribute, Country, DangerKind, Problem, Seeker
+from catalogue.kinds import Attribute, Country, Problem, Seeker
 from catalogue.models import (
     Clinic,
     FitRule,
@@ -56,6 +57,7 @@ from catalogue.values import (
     Bool,
     Countries,
     CountryCode,
+    Dangers,
     Date,
     Dates,
     Email,
@@ -70,6 +72,7 @@ from catalogue.values import (
     Problems,
     Relations,
     Seekers,
+    SourceDate,
     Text,
     Time,
     Timezone,
@@ -140,19 +143,12 @@ def _past_date(value: Any, info: ValidationInfo) -> date:
 PastDate = Annotated[date, PlainValidator(_past_date), Expected("a date written as YYYY-MM-DD")]
 
 
-def _source_date(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
-        raise InvalidValue(f"{show(value)} is not a date of a source")
-    return value
-
-
-SourceDate = value_type(
-    str, "the source's own date: YYYY-MM-DD, YYYY-MM or YYYY, in quotes", _source_date
-)
-
-
 class SourceBlock(_Record):
-    """Where a record's facts come from; `sample` before `verified_on`, as messages list them."""
+    """Where a record's facts come from; `sample` before `verified_on`, as messages list them.
+
+    `verified_on` may be left out only by helplines whose numbers nobody has checked
+    yet (`UncheckedSource`); `dated` is the source's own date, as precise as it gives it.
+    """
 
     name: Text
     url: Url | None = None
@@ -207,16 +203,18 @@ def _resolve_source(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-RecordSource = Annotated[SourceBlock, BeforeValidator(_resolve_source)]
-
-
-def verified_source_checks(source: SourceBlock) -> list[tuple[str | None, str]]:
-    """Every record but a helpline says when its facts were checked or dated (`verified_on`)."""
+def _checked(source: SourceBlock) -> SourceBlock:
+    """Every record but a helpline says when someone last checked it against its source."""
     if source.verified_on is None:
-        return [("source", f"'{source.name}' has no verified_on (expected the date you checked)")]
-    return []
+        raise invalid(
+            f"'{source.name}' has no verified_on", "the date someone checked it, YYYY-MM-DD"
+        )
+    return source
 
 
+RecordSource = Annotated[SourceBlock, BeforeValidator(_resolve_source), AfterValidator(_checked)]
+UncheckedSource = Annotated[SourceBlock, BeforeValidator(_resolve_source)]
+"""A helpline's source: the numbers come from the domain brief, and may not be checked yet."""
 _SOURCE = Field(default=None, validate_default=True)
 
 
@@ -266,7 +264,7 @@ class OrganisationRecord(_Record):
             return [("relations", "is only for organisations of naasten (add naaste to seekers)")]
         if Seeker.NAASTE in self.seekers and not self.relations:
             return [("relations", "missing (expected the relations of naasten it is for)")]
-        return verified_source_checks(self.source)
+        return []
 
     def build(self) -> Organisation:
         return Organisation(
@@ -381,7 +379,7 @@ class MeetingRecord(_Record):
     source: RecordSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
-        found = self._schedule_checks() + verified_source_checks(self.source)
+        found = self._schedule_checks()
         if self.end is not None and self.end == self.start:
             found.append(
                 (
@@ -480,8 +478,8 @@ class HelplineRecord(_Record):
     hours: BilingualText | None = None
     url: Url | None = None
     organisation: Id | None = None
-    serves: enum_list(DangerKind) = ()  # type: ignore[valid-type]
-    source: RecordSource = _SOURCE
+    serves: Dangers = ()
+    source: UncheckedSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
         if self.number == "" and self.kind != "professional":
@@ -515,9 +513,6 @@ class ClinicRecord(_Record):
     region: Text
     language: Language
     source: RecordSource = _SOURCE
-
-    def cross_checks(self) -> list[tuple[str | None, str]]:
-        return verified_source_checks(self.source)
 
     def build(self) -> Clinic:
         return Clinic(

@@ -211,11 +211,15 @@ def _read(state: DialogState, text: str, reading: Reading, ctx: TurnContext) -> 
     return answer(state, Reply(reading=reading, text=text), ctx)
 
 
+_QUESTIONS = frozenset({Step.WHO, Step.RELATION, Step.AIM, Step.PROBLEM, Step.WHERE})
+"""The questions before the summary: there a doubter's question also gives its facts."""
+
+
 def _doubter(state: DialogState, text: str, reading: Reading, ctx: TurnContext) -> Turn:
     """A doubter's question: its answer, then the open question in one line (or the facts taken)."""
     _ = ctx.gettext
     said = question_answer(reading.question or "", ctx.language)
-    if facts_of(reading):  # "is het religieus? mijn man drinkt": answer, and take the facts
+    if facts_of(reading) and state.step in _QUESTIONS:  # "is het religieus? mijn man drinkt"
         turn = answer(state, Reply(reading=replace(reading, question=None), text=text), ctx)
         return Turn(turn.state, (with_hint(turn.screens[0], said), *turn.screens[1:]), turn.effects)
     page = PAGES[state.step]
@@ -257,7 +261,7 @@ def _start(state: DialogState, payload: str, ctx: TurnContext) -> Turn:
     if preselection is not None:
         return land(preselection, ctx)
     if state.is_fresh:
-        return current(DialogState(clinic_id=state.clinic_id), ctx)
+        return Turn(state, (who_screen(state, ctx, welcome=True),))
     return Turn(state, (continue_or_restart_screen(ctx),))
 
 

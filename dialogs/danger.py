@@ -52,8 +52,6 @@ class Rule:
     """All groups must match; a group matches when any one of its patterns does."""
     only_with: frozenset[DangerKind]
     entry: RuleEntry
-    starts: frozenset[str]
-    """Keys one of which a message must hold for the rule to be worth trying."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +80,7 @@ class DangerRules:
             )
         rules: list[Rule] = []
         exclusions: list[Exclusion] = [
-            self._exclusion(entry, frozenset(DangerKind), f"exclusions exclusion {n}")
+            self._exclusion(entry, frozenset(DangerKind), f"exclusion {n}")
             for n, entry in enumerate(content.exclusions, 1)
         ]
         for name, section in content.kinds.items():
@@ -137,7 +135,6 @@ class DangerRules:
             groups=groups,
             only_with=self._kinds(entry.only_with, where, "only_with"),
             entry=entry,
-            starts=frozenset().union(*(p.first for p in groups[0])),
         )
 
     def _exclusion(
@@ -160,10 +157,11 @@ class DangerRules:
         blocked: dict[DangerKind, list[Span]] | None = None
         fired: dict[DangerKind, Rule] = {}
         for rule in self.rules:
-            if rule.signals <= fired.keys() or not rule.starts & present:
+            if rule.signals <= fired.keys():
                 continue
             if rule.only_with and not rule.only_with & fired.keys():
                 continue
+            # Only the patterns whose rarest word is in the message can match.
             groups = [[p for p in g if p.number in candidates] for g in rule.groups]
             if not all(groups):
                 continue

@@ -121,11 +121,11 @@ def read(path: Path) -> RulesFile:
         return RulesFile.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        rule, field = describe_location(first["loc"], raw)
+        rule, field = _describe_location(first["loc"], raw)
         raise DangerRulesError(path.name, rule, field, first["msg"]) from None
 
 
-def describe_location(loc: tuple[int | str, ...], raw: Any) -> tuple[str, str]:
+def _describe_location(loc: tuple[int | str, ...], raw: Any) -> tuple[str, str]:
     """Which rule and field a pydantic error location points at, in the file's words.
 
     ``("kinds", "acute", "rules", 2, "example")`` becomes

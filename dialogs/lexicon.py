@@ -10,6 +10,7 @@ The lists become `PhraseSet`s, ready for `dialogs.reader.read`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -20,11 +21,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from catalogue.errors import DataFileError
 from catalogue.kinds import Problem, Relation
 from catalogue.yaml_files import read_yaml
-from dialogs.phrase_sets import Phrase, PhraseSet
+from dialogs.phrase_sets import EXACT, Phrase, PhraseSet
 from dialogs.words import normalise
 
 GAP_WORDS = 2
 """Words allowed between two words of a phrase about who ("ik ben al jaren verslaafd")."""
+
+PREFIX_MIN = 3
+"""Problem prefixes ("gok", "drank") are looked up by their first three letters."""
 
 QUESTION_GAP = 2
 """Words allowed between two words of a doubter's question ("moet ik dan praten")."""
@@ -37,8 +41,8 @@ class _Strict(BaseModel):
 def _phrase_list(value: list[str]) -> list[str]:
     """Phrases are written normalised (lowercase, no accents) so that they can match."""
     for phrase in value:
-        words = phrase.rstrip("?").split()
-        if not words or any(normalise(w.replace("|", " ")) != w.replace("|", " ") for w in words):
+        words = [w.replace("|", " ").replace(EXACT, "") for w in phrase.rstrip("?").split()]
+        if not words or any(normalise(w) != w for w in words):
             raise ValueError(f"{phrase!r} must be lowercase words without accents or signs")
     return value
 
@@ -49,6 +53,14 @@ class _ProblemWords(_Strict):
     phrases: list[str] = []
 
     _check = field_validator("words", "prefixes", "phrases")(_phrase_list)
+
+    @field_validator("prefixes")
+    @classmethod
+    def _long_enough(cls, value: list[str]) -> list[str]:
+        for prefix in value:
+            if len(prefix) < PREFIX_MIN:
+                raise ValueError(f"prefix {prefix!r} is shorter than {PREFIX_MIN} letters")
+        return value
 
 
 class ProblemsFile(_Strict):
@@ -88,6 +100,7 @@ class RelationsFile(_Strict):
 class WhoFile(_Strict):
     self_use_verbs: list[str]
     self_use: list[str]
+    hedges: list[str]
     not_self_before: list[str]
     denials: list[str]
     self: list[str]
@@ -107,6 +120,7 @@ class PlacesFile(_Strict):
     postcode_cues: list[str]
     cues: list[str]
     connectors: list[str]
+    name_starts: list[str]
     not_places: list[str]
     cue_only: list[str]
 
@@ -176,7 +190,7 @@ class Lexicon:
 
     problems: PhraseSet  # values: Problem
     problem_words: dict[str, Problem]
-    problem_prefixes: tuple[tuple[str, Problem], ...]
+    problem_prefixes: dict[str, tuple[tuple[str, Problem], ...]]  # by their first 3 letters
     use_words: PhraseSet
     unsure_with_use: PhraseSet
     unsure_alone: PhraseSet
@@ -192,6 +206,7 @@ class Lexicon:
     their_use: PhraseSet
     self_use_verbs: frozenset[str]
     self_use: PhraseSet
+    hedges: PhraseSet
     not_self_before: frozenset[str]
     denials: frozenset[str]
     self_strong: PhraseSet
@@ -204,6 +219,7 @@ class Lexicon:
     place_cues: PhraseSet
     postcode_cues: frozenset[str]
     connectors: frozenset[str]
+    name_starts: frozenset[str]
     not_places: frozenset[str]
     cue_only: frozenset[str]
     english: frozenset[str]
@@ -221,6 +237,15 @@ class Lexicon:
 
 def _phrases(texts: list[str], value: object) -> list[Phrase]:
     return [Phrase(text, value) for text in texts]
+
+
+def _by_first_letters(
+    prefixes: Iterable[tuple[str, Problem]],
+) -> dict[str, tuple[tuple[str, Problem], ...]]:
+    grouped: dict[str, list[tuple[str, Problem]]] = {}
+    for prefix, problem in prefixes:
+        grouped.setdefault(prefix[:PREFIX_MIN], []).append((prefix, problem))
+    return {key: tuple(items) for key, items in grouped.items()}
 
 
 def _roles(relations: RelationsFile) -> list[Phrase]:
@@ -261,7 +286,7 @@ def lexicon() -> Lexicon:
         problem_words={
             word: problem for problem, entry in problems.problems.items() for word in entry.words
         },
-        problem_prefixes=tuple(
+        problem_prefixes=_by_first_letters(
             (prefix, problem)
             for problem, entry in problems.problems.items()
             for prefix in entry.prefixes
@@ -285,6 +310,7 @@ def lexicon() -> Lexicon:
         their_use=PhraseSet(_phrases(relations.their_use, True)),
         self_use_verbs=frozenset(who.self_use_verbs),
         self_use=PhraseSet(_phrases(who.self_use, True)),
+        hedges=PhraseSet(_phrases(who.hedges, True), typo_targets=False),  # "drnk" is no "denk"
         not_self_before=frozenset(who.not_self_before),
         denials=frozenset(who.denials),
         self_strong=PhraseSet(_phrases(who.self, True), gap=GAP_WORDS),
@@ -301,6 +327,7 @@ def lexicon() -> Lexicon:
         place_cues=PhraseSet(_phrases(places.cues, True)),
         postcode_cues=frozenset(places.postcode_cues),
         connectors=frozenset(places.connectors),
+        name_starts=frozenset(places.name_starts),
         not_places=frozenset(places.not_places),
         cue_only=frozenset(places.cue_only),
         english=frozenset(language.english),

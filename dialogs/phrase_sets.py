@@ -3,8 +3,10 @@
 A phrase is written as words separated by spaces; a word may list
 alternatives with ``|``. A message word matches a phrase word when its
 token, its lemma, or its typo-corrected token (or that one's lemma) is one
-of the alternatives. Up to `gap` other words may stand between two phrase
-words, so "moet ik dan praten" contains the phrase "moet praten" (gap 2)::
+of the alternatives; an alternative written ``=zijn`` matches only the
+token itself (so "ben", whose lemma is "zijn", does not). Up to `gap`
+other words may stand between two phrase words, so "moet ik dan echt
+praten?" contains the phrase "moet praten" with gap 3::
 
     phrases = PhraseSet([Phrase("moet praten", "must_talk")], gap=3)
     assert [m.value for m in phrases.find(view("moet ik dan echt praten?"))] == ["must_talk"]
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import simplemma
@@ -29,6 +31,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from dialogs.words import LEMMA_LANGUAGES, Words, lemma, words
+
+EXACT = "="
+"""Marks a phrase word that matches the token only, never a lemma or a typo."""
 
 _FUZZY_MIN_LENGTH = 4
 _LONG_WORD = 8
@@ -59,10 +64,15 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A message as the matcher sees it: every spelling each position can match."""
+    """A message as the matcher sees it: every spelling each position can match.
+
+    `found` keeps each phrase set's matches for this message, so that asking
+    twice costs nothing.
+    """
 
     words: Words
     forms: tuple[frozenset[str], ...]
+    found: dict[int, list[Match]] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -123,7 +133,7 @@ def view(text: str) -> View:
 def _view(message: Words) -> View:
     forms = []
     for token, token_lemma in zip(message.tokens, message.lemmas, strict=True):
-        spellings = {token, token_lemma}
+        spellings = {token, token_lemma, EXACT + token}
         if (fixed := VOCABULARY.correct(token)) is not None:
             spellings.update({fixed, lemma(fixed)})
         forms.append(frozenset(spellings))
@@ -133,7 +143,8 @@ def _view(message: Words) -> View:
 class PhraseSet:
     """Phrases indexed by their first word, found in order of position."""
 
-    def __init__(self, phrases: Iterable[Phrase], gap: int = 0) -> None:
+    def __init__(self, phrases: Iterable[Phrase], gap: int = 0, typo_targets: bool = True) -> None:
+        """`typo_targets`: whether misspelt words may be corrected into this set's words."""
         self.gap = gap
         self._by_first: dict[str, list[tuple[Phrase, tuple[frozenset[str], ...]]]] = defaultdict(
             list
@@ -144,20 +155,28 @@ class PhraseSet:
             for spelling in words_[0]:
                 self._by_first[spelling].append((phrase, words_))
             spellings.update(s for word in words_ for s in word)
-        VOCABULARY.add(spellings)
+        self._firsts = frozenset(self._by_first)
+        if typo_targets:
+            VOCABULARY.add(spellings)
         _view.cache_clear()
 
     def find(self, message: View) -> list[Match]:
         """Every phrase found, by start position; the longest first where two start together."""
+        if (known := message.found.get(id(self))) is not None:
+            return known
         found: list[Match] = []
         for start, forms in enumerate(message.forms):
-            candidates = {id(p): (p, w) for form in forms for p, w in self._by_first.get(form, ())}
+            hits = forms & self._firsts
+            if not hits:
+                continue
+            candidates = {id(p): (p, w) for form in hits for p, w in self._by_first[form]}
             matches = [
                 m
                 for phrase, words_ in candidates.values()
                 if (m := self._match_at(message, start, phrase, words_)) is not None
             ]
             found.extend(sorted(matches, key=lambda m: (-(m.end - m.start), str(m.value))))
+        message.found[id(self)] = found
         return found
 
     def _match_at(

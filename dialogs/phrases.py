@@ -24,8 +24,9 @@ matcher finds them in `dialogs.words.Words` however the person typed them:
     []
 
 Matching is fast enough to run on every message: the keys of a word are
-computed once (cached) and a pattern is only tried from the positions where
-its first term matches.
+computed once (cached), `candidates` names the few patterns whose rarest term
+the message holds, and a pattern is only tried from the positions where its
+first term matches.
 """
 
 from __future__ import annotations
@@ -205,7 +206,8 @@ class Vocabulary:
                 keys.add(alternative)
             else:
                 raise PatternError(
-                    f"{text!r}: {alternative!r} is not a lowercase word, word*, {{list}} or #"
+                    f"{text!r}: {alternative!r} is not a lowercase word, =word, word*, "
+                    "{list}, # or $"
                 )
         return frozenset(keys)
 

@@ -32,7 +32,7 @@ from catalogue.kinds import Problem, Relation, Seeker
 from catalogue.places import PlaceLookup
 from catalogue.text import name_tokens
 from dialogs.context import Places
-from dialogs.lexicon import Lexicon, lexicon
+from dialogs.lexicon import PREFIX_MIN, Lexicon, lexicon
 from dialogs.phrase_sets import VOCABULARY, Match, View, view
 from dialogs.questions import question_answer
 from dialogs.words import LEMMA_LANGUAGES
@@ -150,10 +150,8 @@ def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
         and lex.problem_words.get(tokens[m.start], m.value) is m.value  # "pilletje" is xtc
     ]
     for position, token in enumerate(tokens):
-        for prefix, problem in lex.problem_prefixes:
-            if token.startswith(prefix) and len(token) > len(prefix):
-                found.append((position, problem))
-                break
+        if (problem := _compound_problem(token, lex)) is not None:
+            found.append((position, problem))
     found.sort(key=lambda pair: pair[0])
     named = tuple(dict.fromkeys(problem for _, problem in found))
     if named:
@@ -165,6 +163,14 @@ def _problems(message: View, lex: Lexicon) -> tuple[tuple[Problem, ...], bool]:
             return (Problem.UNSURE,), False
         return (Problem.DRUGS,), False
     return (), False
+
+
+def _compound_problem(token: str, lex: Lexicon) -> Problem | None:
+    """ "drankgebruik", "gokschulden": a word that starts with a problem's prefix."""
+    for prefix, problem in lex.problem_prefixes.get(token[:PREFIX_MIN], ()):
+        if token.startswith(prefix) and len(token) > len(prefix):
+            return problem
+    return None
 
 
 # -- who, and the writer's relation --------------------------------------------------------------
@@ -193,7 +199,9 @@ def _who(
     )
     if users:
         return Seeker.NAASTE, users[0]
-    if together and problems:  # "ik en mijn vriend gebruiken samen"
+    if together is not None and someone_else:  # "mijn vriend en ik ... door zijn drinken"
+        return Seeker.NAASTE, together
+    if together is not None and problems:  # "ik en mijn vriend gebruiken samen"
         return Seeker.SELF, None
     if _says_it_is_own(message, lex) or (
         problems and not someone_else and _speaks_of_own_use(message, lex)
@@ -203,6 +211,8 @@ def _who(
         return Seeker.NAASTE, candidates[0][0]
     if someone_else:
         return Seeker.NAASTE, None
+    if problems and _in_first_person(message, lex):
+        return Seeker.SELF, None  # "ik voel me rot na een avond drinken": nobody else named
     if lex.self_weak.find(message) or _covered(message, lex.self_alone.find(message), lex.fillers):
         return Seeker.SELF, None
     return None, None
@@ -255,12 +265,12 @@ def _denied(message: View, match: Match, lex: Lexicon) -> bool:
     )
 
 
-def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]], bool]:
+def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]], Relation | None]:
     """Each relation the writer names, with whether that person is said to use.
 
     "mijn vader", "ons moeder", "mijn beste vriendin", "een vriend van mij";
     "mijn vrouw en ik" is a co-writer, not the one who uses (the second
-    value says whether one was named). A writer's own role ("ik ben zijn
+    value is a co-writer's relation, if one was named). A writer's own role ("ik ben zijn
     moeder", "als partner") counts, unless the writer speaks of their own
     use ("ik ben moeder en ik drink te veel").
     """
@@ -271,7 +281,7 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
         if isinstance(m.value, Relation)
     ]
     taken: set[int] = set()
-    together = False
+    together: Relation | None = None
     for match in lex.their_role.find(message):
         if match.end in taken or not isinstance(match.value, Relation):
             continue
@@ -284,9 +294,10 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
             owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
             if relation is Relation.PARTNER:  # "een vriendin van mij" is a friend
                 relation = Relation.FAMILY_FRIEND
-        with_me = owned and _co_writer(tokens, match.start - 1, match.end)
-        together = together or with_me
-        if not owned or with_me:
+        if owned and _co_writer(tokens, match.start - 1, match.end):
+            together = together or relation
+            continue
+        if not owned:
             continue
         taken.add(match.end)
         found.append((match.start, relation, _said_to_use(message, match.end, lex)))
@@ -315,13 +326,24 @@ def _co_writer(tokens: tuple[str, ...], possessive: int, end: int) -> bool:
     )
 
 
-_FIRST_PERSON = frozenset({"ik", "k", "i", "im"})
+_WRITER = frozenset({"ik", "k", "i", "im", "me", "mij"})
+"""The writer as subject or object: what follows is said of the writer, not of a relative."""
+_WRITER_OR_THEIRS = _WRITER | {"mijn", "mn", "my", "mezelf", "mijzelf", "myself"}
+
+
+def _in_first_person(message: View, lex: Lexicon) -> bool:
+    """Whether the writer speaks of themselves ("denk ik" and "i think" do not count)."""
+    hedged = {p for m in lex.hedges.find(message) for p in m.positions}
+    return any(
+        token in _WRITER_OR_THEIRS and position not in hedged
+        for position, token in enumerate(message.tokens)
+    )
 
 
 def _said_to_use(message: View, end: int, lex: Lexicon) -> bool:
     """Whether the words after a relation say that person uses, before the writer speaks again."""
     window = message.tokens[end + 1 : end + 1 + _USE_WINDOW]
-    stop = next((i for i, t in enumerate(window) if t in _FIRST_PERSON), len(window))
+    stop = next((i for i, t in enumerate(window) if t in _WRITER), len(window))
     if any(_names_problem(token, lex) for token in window[:stop]):  # "zit de hele dag op café"
         return True
     return any(end < m.start <= end + stop for m in lex.their_use.find(message))
@@ -401,9 +423,7 @@ def _online_only(message: View, lex: Lexicon) -> bool:
 
 
 def _names_problem(token: str, lex: Lexicon) -> bool:
-    return token in lex.problem_words or any(
-        token.startswith(prefix) for prefix, _ in lex.problem_prefixes
-    )
+    return token in lex.problem_words or _compound_problem(token, lex) is not None
 
 
 def _navigation(message: View, lex: Lexicon) -> Navigation | None:
@@ -449,9 +469,12 @@ def _place_in_sentence(message: View, places: Places, lex: Lexicon) -> PlaceLook
     cued = [_after_cue(tokens, cue.end + 1, lex) for cue in lex.place_cues.find(message)]
     after_cue = {start for starts in cued for start in starts}
     for start in range(len(tokens)):
+        everyday_start = _common(tokens[start], lex) and tokens[start] not in lex.name_starts
         for size in range(_MAX_NAME_WORDS, 0, -1):
             words = tokens[start : start + size]
             if len(words) < size or _function_word(words[-1], lex):
+                continue
+            if size > 1 and everyday_start:  # "werk en nu": no name starts with "werk"
                 continue
             if size == 1:
                 town_after_cue = words[0] in lex.cue_only and start in after_cue  # "in Best"

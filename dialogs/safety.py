@@ -51,14 +51,14 @@ def safety_screen(
     lines = _lines_by_kind(ctx.catalogue.helplines.values(), home)
     paragraphs = [_first_line(ordered[0], lines, ctx)]
     paragraphs.extend(_advice(kind, ordered, lines, ctx) for kind in ordered)
-    shown = _unique(h for kind in ordered for h in lines.get(kind, ()))
-    if DangerKind.ACUTE in ordered and DangerKind.SUICIDAL not in ordered:
-        shown.extend(h for h in lines.get(DangerKind.SUICIDAL, ()) if h not in shown)
+    # After 112 for acute danger, the crisis line: someone to talk to once help is on its way.
+    listed = [*ordered, *([DangerKind.SUICIDAL] if DangerKind.ACUTE in ordered else [])]
+    shown = _unique(h for kind in listed for h in lines.get(kind, ()))
     paragraphs.append("\n".join(_bullet(h, ctx) for h in shown))
     for country in others:
         abroad = _lines_by_kind(ctx.catalogue.helplines.values(), country)
         elsewhere = _unique(
-            h for kind in ordered for h in abroad.get(kind, ()) if home not in h.countries
+            h for kind in listed for h in abroad.get(kind, ()) if home not in h.countries
         )
         if elsewhere:
             where = _("In België:") if country is Country.BE else _("In Nederland:")

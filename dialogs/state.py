@@ -13,7 +13,7 @@ Rules of this module:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -118,7 +118,7 @@ _OPTIONAL_STRS = {"place_id", "meeting_id", "clinic_id"}
 
 def state_to_json(state: DialogState) -> str:
     """The state as compact JSON, with a version number."""
-    data = asdict(state)
+    data = {f.name: getattr(state, f.name) for f in fields(DialogState)}  # flat: no deep copy
     data["shown"] = list(state.shown)
     data["remind_offsets"] = list(state.remind_offsets)
     data["history"] = [step.value for step in state.history]

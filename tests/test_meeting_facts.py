@@ -129,8 +129,7 @@ def test_a_teenager_whose_father_drinks_reads_not_your_fault_and_gets_alateen_fi
     chat = Chat()
     chat.start()
     chat.press("Voor iemand")
-    chat.press("Ik ben een kind (tiener)")
-    chat.press("Steun voor mezelf")
+    chat.press("Ik ben een kind (tiener)")  # a teenager is not asked for whom the group is
     chat.press("Alcohol")
     chat.type("Utrecht")
     chat.press("Klopt")

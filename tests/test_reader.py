@@ -63,6 +63,24 @@ def test_the_writer_and_their_partner_together_are_self(places: PlaceIndex) -> N
     assert read("mijn vriendin en ik drinken allebei te veel", places).who is Seeker.SELF
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik wil niet meer dat mijn kinderen me dronken zien",
+        "mijn kind is bang voor me als ik gedronken heb",
+        "benzos, elke dag, mijn huisarts weet het niet",
+    ],
+)
+def test_the_writers_own_use_next_to_a_relative_who_does_not_use(
+    places: PlaceIndex, text: str
+) -> None:
+    assert read(text, places).who is Seeker.SELF
+
+
+def test_a_hedge_is_no_first_person(places: PlaceIndex) -> None:
+    assert read("het is alcohol denk ik", places).who is None
+
+
 def test_someone_else_is_a_naaste_and_no_problem(places: PlaceIndex) -> None:
     reading = read("het is voor iemand anders", places)
     assert (reading.who, reading.problems) == (Seeker.NAASTE, ())

@@ -48,7 +48,6 @@ async def test_a_fifteen_year_old_whose_father_drinks(bot_app: BotHarness) -> No
         bot_app,
         "Voor iemand die dicht bij me staat",
         "Ik ben een kind (tiener)",
-        "Steun voor mezelf",
         "Alcohol",
         place="Utrecht",
     )

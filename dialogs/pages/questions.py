@@ -129,6 +129,8 @@ def absorb(state: DialogState, facts: dict[str, Any], own: frozenset[str]) -> Di
         new = replace(new, relation=None, for_them=None)
     if new.teen and new.relation is Relation.ADULT_CHILD:
         new = replace(new, relation=Relation.TEEN_CHILD)  # "mijn vader drinkt" + "ik ben 15"
+    if new.relation is Relation.TEEN_CHILD and new.for_them is None:
+        new = replace(new, for_them=False)  # a teenager looks for support for themselves
     if any(getattr(new, name) != getattr(state, name) for name in _RECONFIRM):
         new = replace(new, confirmed=False)
     return new
@@ -550,12 +552,8 @@ def on_change(state: DialogState, reply: Reply, ctx: TurnContext) -> Outcome:
     return Show(state, hint=not_understood(ctx))
 
 
-def _who_show(state: DialogState, ctx: TurnContext) -> Turn:
-    return Turn(state, (who_screen(state, ctx, welcome=state.is_fresh),))
-
-
 PAGES = (
-    Page(Step.WHO, Who, _who_show, on_who, N_("Voor wie zoek je een groep?")),
+    Page(Step.WHO, Who, showing(who_screen), on_who, N_("Voor wie zoek je een groep?")),
     Page(
         Step.RELATION,
         RelationAnswer,

@@ -1,6 +1,9 @@
 """Recall and precision of the danger detector on the corpus, per kind, with every miss.
 
-Run: .venv/bin/python tests/corpora/evaluate_danger.py [--quiet]
+Run: .venv/bin/python tests/corpora/evaluate_danger.py [CORPUS.tsv] [--quiet]
+
+Without a file it reads `danger.tsv`, the corpus the rules are tuned on;
+`danger_fresh.tsv` holds messages written after the last change to the rules.
 
 `danger_figures()` gives the same figures to other scripts (the lead's combined
 evaluation, `tests/test_danger_corpus.py`).
@@ -12,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dialogs.danger import DangerKind, detect_danger
+from dialogs.danger import RULES, DangerKind, detect_danger
 
 CORPUS = Path(__file__).with_name("danger.tsv")
 
@@ -77,13 +80,15 @@ def danger_figures(path: Path = CORPUS) -> dict[DangerKind, KindFigures]:
 
 def main(argv: list[str]) -> int:
     """Print the figures per kind, then the misses and false alarms unless --quiet."""
-    messages = read_corpus()
+    files = [Path(arg) for arg in argv if not arg.startswith("--")]
+    path = files[0] if files else CORPUS
+    messages = read_corpus(path)
     dangerous = sum(1 for m in messages if m.kinds)
     print(
-        f"{CORPUS.name}: {len(messages)} messages, {dangerous} dangerous, "
+        f"{path.name}: {len(messages)} messages, {dangerous} dangerous, "
         f"{len(messages) - dangerous} look-alikes"
     )
-    figures = danger_figures()
+    figures = danger_figures(path)
     print(f"{'kind':<10} {'messages':>8} {'recall':>7} {'precision':>9}")
     for kind, f in figures.items():
         total = f.true_positives + len(f.false_negatives)
@@ -93,7 +98,8 @@ def main(argv: list[str]) -> int:
             for message in f.false_negatives:
                 print(f"missed {kind} (line {message.line}): {message.text}")
             for message in f.false_positives:
-                print(f"false {kind} (line {message.line}): {message.text}")
+                rules = [r.entry.text for k, r in RULES.explain(message.text) if k is kind]
+                print(f"false {kind} (line {message.line}): {message.text}  <- {rules[0]}")
     return 0
 
 
