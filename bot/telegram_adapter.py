@@ -94,17 +94,18 @@ ALLOWED_UPDATES = (
     Update.MY_CHAT_MEMBER,
 )
 
-# The command menu, in the order shown. Names stay the same in every language
-# (the dialogue understands them); descriptions are translated per menu.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Begin: een groep vinden")),
-    ("opnieuw", N_("Opnieuw beginnen")),
-    ("herinneringen", N_("Je herinneringen")),
-    ("hulp", N_("Hulplijnen en professionele hulp")),
-    ("taal", N_("Taal kiezen / choose language")),
-    ("privacy", N_("Wat bewaard wordt")),
-    ("help", N_("Uitleg over deze bot")),
-    ("stop", N_("Stoppen en gegevens wissen")),
+# The command menu, in the order shown: the Dutch name, the English name (the
+# dialogue understands both, see `dialogs.conversation.COMMAND_ALIASES`) and a
+# description translated per menu.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("start", "start", N_("Begin: een groep vinden")),
+    ("opnieuw", "restart", N_("Opnieuw beginnen")),
+    ("herinneringen", "reminders", N_("Je herinneringen")),
+    ("hulp", "helplines", N_("Hulplijnen en professionele hulp")),
+    ("taal", "language", N_("Taal kiezen / choose language")),
+    ("privacy", "privacy", N_("Wat bewaard wordt")),
+    ("help", "help", N_("Uitleg over deze bot")),
+    ("stop", "stop", N_("Stoppen en gegevens wissen")),
 )
 MENU_LANGUAGES = ("nl", "en")  # nl is also the default menu (no language_code)
 
@@ -296,9 +297,12 @@ def update_kind(update: Update) -> str:
 
 
 def command_menu(language: str) -> list[BotCommand]:
-    """The command menu with descriptions in `language`."""
+    """The command menu in `language`: its command names and descriptions."""
     _ = translations(language).gettext
-    return [BotCommand(name, _(description)) for name, description in COMMANDS]
+    return [
+        BotCommand(english if language == "en" else dutch, _(description))
+        for dutch, english, description in COMMANDS
+    ]
 
 
 async def set_command_menus(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

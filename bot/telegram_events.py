@@ -40,7 +40,9 @@ def to_event(update: Update) -> Event | None:
     if (query := update.callback_query) is not None:
         return ButtonPressed(query.data or "")
     if (message := update.edited_message) is not None:
-        return None if message.location else Unsupported("edited")
+        if message.location:
+            return None
+        return Unsupported("edited", message.text or message.caption or "")
     if (message := update.message) is None:
         return None
     return message_event(message)
@@ -58,9 +60,9 @@ def message_event(message: Message) -> Event | None:
         return LocationShared(message.location.latitude, message.location.longitude)
     for kind in _UNSUPPORTED_KINDS:
         if getattr(message, kind, None):
-            return Unsupported(kind)
+            return Unsupported(kind, message.caption or "")
     if message.text is not None or message.caption is not None:
-        return Unsupported("other")
+        return Unsupported("other", message.caption or "")
     return None  # a service message
 
 

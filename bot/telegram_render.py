@@ -139,10 +139,10 @@ def inline_markup(screen: Screen) -> InlineKeyboardMarkup | None:
 
 
 def location_keyboard(ask: AskLocation) -> ReplyKeyboardMarkup:
-    """A reply keyboard whose first key shares the location; the optional second is text."""
+    """A reply keyboard whose first key shares the location; the other keys send their text."""
     rows = [[KeyboardButton(ask.label, request_location=True)]]
-    if ask.other_label:
-        rows.append([KeyboardButton(ask.other_label)])
+    if ask.other_labels:
+        rows.append([KeyboardButton(label) for label in ask.other_labels])
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 

@@ -104,9 +104,9 @@ class Printer:
                     lines.append(f"[{len(events)}] {button.label}")
             if screen.ask is not None:
                 lines.append(f"[📍] {screen.ask.label}: /location LAT LON")
-                if screen.ask.other_label:
-                    events.append(TextSent(screen.ask.other_label))
-                    lines.append(f"[{len(events)}] {screen.ask.other_label}")
+                for label in screen.ask.other_labels:
+                    events.append(TextSent(label))
+                    lines.append(f"[{len(events)}] {label}")
             if screen.venue is not None:
                 pin = screen.venue
                 lines.append(f"📍 {pin.title}, {pin.address} ({pin.lat:.5f}, {pin.lon:.5f})")

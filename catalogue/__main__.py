@@ -186,14 +186,16 @@ def stale_lines(catalogue: Catalogue, today: date) -> list[str]:
         ("helpline", catalogue.helplines.values()),
         ("clinic", catalogue.clinics.values()),
     ):
-        groups: dict[tuple[date, str], list[str]] = defaultdict(list)
+        groups: dict[tuple[date | None, str], list[str]] = defaultdict(list)
         for record in records:
-            if record.source.dated_on < cutoff:
-                groups[(record.source.dated_on, record.source.name)].append(record.id)
-        for (verified_on, name), ids in sorted(groups.items()):
-            stale.append(
-                f"  {len(ids)} {kind}(s) verified {verified_on} ({name}): {', '.join(sorted(ids))}"
-            )
+            verified_on = record.source.dated_on
+            if verified_on is None or verified_on < cutoff:
+                groups[(verified_on, record.source.name)].append(record.id)
+        for (verified_on, name), ids in sorted(
+            groups.items(), key=lambda g: (g[0][0] or date.min, g[0][1])
+        ):
+            when = f"verified {verified_on}" if verified_on else "never verified"
+            stale.append(f"  {len(ids)} {kind}(s) {when} ({name}): {', '.join(sorted(ids))}")
     by_source: Counter[tuple[date, str]] = Counter(
         (m.source.dated_on, m.source.name)
         for m in catalogue.meetings.values()

@@ -64,8 +64,10 @@ class Attribute(StrEnum):
     YOUTH = "youth"
     LGBTQ = "lgbtq"
     WHEELCHAIR = "wheelchair"
-    NEWCOMERS = "newcomers"
-    RESTRICTED = "restricted"
+    NEWCOMERS = "newcomers"  # meant for people who are new
+    DUAL_DIAGNOSIS = "dual_diagnosis"  # for people with an addiction and a mental illness
+    RESTRICTED = "restricted"  # only for those the group names (e.g. a clinic's own patients)
+    OPEN_DAY = "open_day"  # a day to walk in, look and ask, not a group meeting
 
 
 class Attendance(StrEnum):
@@ -74,6 +76,29 @@ class Attendance(StrEnum):
     IN_PERSON = "in_person"
     ONLINE = "online"
     HYBRID = "hybrid"
+
+
+class DangerKind(StrEnum):
+    """A kind of danger a message can signal, most urgent first; helplines say which they serve.
+
+    The danger detector (`dialogs.danger`) names the kinds it finds, the
+    helplines file (`helplines.yaml`, field `serves`) which lines answer them.
+    """
+
+    ACUTE = "acute"
+    """Happening now: an overdose just taken, someone unconscious or not breathing,
+    violence going on, about to act."""
+    SUICIDAL = "suicidal"
+    """Suicidal thoughts, self-harm, despair, feeling a burden."""
+    VIOLENCE = "violence"
+    """Violence or abuse at home, also of children and elders."""
+    CHILD = "child"
+    """The writer is a child or teenager in distress."""
+
+    @property
+    def urgency(self) -> int:
+        """0 for the most urgent kind; sort by it."""
+        return list(DangerKind).index(self)
 
 
 class Country(StrEnum):

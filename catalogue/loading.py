@@ -226,7 +226,13 @@ def source_to_record(source: Source) -> dict[str, Any]:
     if source.verified_on is not None:
         record["verified_on"] = source.verified_on
     record["sample"] = source.sample
-    optional = {"imported_on": source.imported_on, "as_of": source.as_of, "via": source.via}
+    optional = {
+        "imported_on": source.imported_on,
+        "as_of": source.as_of,
+        "via": source.via,
+        "checked_by": source.checked_by,
+        "dated": source.dated,
+    }
     return record | {k: v for k, v in optional.items() if v is not None}
 
 

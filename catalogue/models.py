@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from types import MappingProxyType
 
-from catalogue.kinds import Attendance, Attribute, Country, Problem, Relation, Seeker
+from catalogue.kinds import Attendance, Attribute, Country, DangerKind, Problem, Relation, Seeker
+
+LANGUAGES = ("nl", "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +40,18 @@ class Source:
     Two kinds of date, never mixed up:
 
     - `verified_on`: a person checked the facts on that day (organisations,
-      helplines; shown as "checked");
+      helplines; shown as "checked" only with `checked_by`, who checked); for
+      seed documents, their date;
     - `as_of`: the date of the copy or feed the facts were read from (a
       fellowship's own meeting list). Nobody checked them; users are shown
       "data of <as_of>" and sent to the official page.
 
-    A source has at least one of them. `name` is whose facts they are (the
-    fellowship's own site), `via` where our copy came from when that is
-    someone else (a mirror, an aggregator). `sample` marks invented records
-    shipped so that the bot can be tried out: they are never presented as real.
+    A helpline nobody has checked against its source has neither: `dated` is
+    then the source's own date as it gives it ("2025-10-03", "2021-11").
+    `name` is whose facts they are (the fellowship's own site), `via` where our
+    copy came from when that is someone else (a mirror, an aggregator).
+    `sample` marks invented records shipped so that the bot can be tried out:
+    they are never presented as real.
     """
 
     name: str
@@ -56,13 +61,13 @@ class Source:
     imported_on: date | None = None
     as_of: date | None = None
     via: str | None = None
+    checked_by: str | None = None
+    dated: str | None = None
 
     @property
-    def dated_on(self) -> date:
+    def dated_on(self) -> date | None:
         """The date the facts are from: the copy's date, else the day they were checked."""
-        day = self.as_of or self.verified_on
-        assert day is not None, "a source has verified_on or as_of (the loader checks)"
-        return day
+        return self.as_of or self.verified_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,12 @@ class Organisation:
     website: str | None = None
     phone: str | None = None
     email: str | None = None
+    name_en: str | None = None  # the name it uses in English, where it has one
+    intake_first: bool = False  # a talk comes before the first group (asked via website/phone)
+
+    def display_name(self, language: str) -> str:
+        """Its name in the reader's language: the English name where it has one."""
+        return self.name_en if language == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +214,8 @@ class Helpline:
     hours: LocalText | None = None
     url: str | None = None
     organisation_id: str | None = None
+    serves: frozenset[DangerKind] = frozenset()
+    """The kinds of danger this line is the one to call for (the safety screen)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -302,6 +302,17 @@ class PlaceIndex:
             return hinted
         return self._fuzzy(key)
 
+    def named(self, text: str) -> PlaceLookup | None:
+        """A place by its own name or a nickname only: no typos, no alternate names.
+
+        For words inside a sentence, where forgiving `lookup` would turn
+        everyday words into places ("liever" is not Lievelde); None if no
+        place has exactly this name.
+        """
+        key = name_key(_NICKNAMES.get(fold(text).strip()) or text)
+        ids = self._exact.get(key) if key else None
+        return self._answer(ids) if ids else None
+
     def nearest(self, lat: float, lon: float) -> Place | None:
         """The town or village nearest to a point; None when over 30 km from any (or when
         the point is no coordinate at all)."""

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -56,6 +57,7 @@ from catalogue.values import (
     Bool,
     Countries,
     CountryCode,
+    Dangers,
     Date,
     Dates,
     DialString,
@@ -73,6 +75,7 @@ from catalogue.values import (
     Problems,
     Relations,
     Seekers,
+    SourceDate,
     Text,
     Time,
     Timezone,
@@ -144,7 +147,12 @@ PastDate = Annotated[date, PlainValidator(_past_date), Expected("a date written 
 
 
 class SourceBlock(_Record):
-    """Where a record's facts come from; `sample` before `verified_on`, as messages list them."""
+    """Where a record's facts come from; `sample` before `verified_on`, as messages list them.
+
+    A record's source has `verified_on` (someone checked) or `as_of` (the copy's date);
+    only helplines whose numbers nobody has checked yet may have neither
+    (`UncheckedSource`); `dated` is then the source's own date, as precise as it gives it.
+    """
 
     name: Text
     url: Url | None = None
@@ -153,17 +161,8 @@ class SourceBlock(_Record):
     imported_on: PastDate | None = None
     as_of: PastDate | None = None
     via: Text | None = None
-
-    def cross_checks(self) -> list[tuple[str | None, str]]:
-        if self.verified_on is None and self.as_of is None:
-            return [
-                (
-                    "verified_on",
-                    "missing (expected a date written as YYYY-MM-DD: when a person checked "
-                    "these facts, or as_of: the date of the copy they come from)",
-                )
-            ]
-        return []
+    checked_by: Text | None = None
+    dated: SourceDate | None = None
 
     @classmethod
     def from_source(cls, source: Source) -> SourceBlock:
@@ -176,6 +175,8 @@ class SourceBlock(_Record):
             imported_on=source.imported_on,
             as_of=source.as_of,
             via=source.via,
+            checked_by=source.checked_by,
+            dated=source.dated,
         )
 
     def to_source(self) -> Source:
@@ -187,6 +188,8 @@ class SourceBlock(_Record):
             imported_on=self.imported_on,
             as_of=self.as_of,
             via=self.via,
+            checked_by=self.checked_by,
+            dated=self.dated,
         )
 
 
@@ -210,7 +213,23 @@ def _resolve_source(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-RecordSource = Annotated[SourceBlock, BeforeValidator(_resolve_source)]
+def _checked(source: SourceBlock) -> SourceBlock:
+    """Every record but a helpline says when its facts are from.
+
+    That is the day someone checked them (`verified_on`), or the date of the copy
+    or feed they were read from (`as_of`).
+    """
+    if source.verified_on is None and source.as_of is None:
+        raise invalid(
+            f"'{source.name}' has no verified_on",
+            "the date someone checked it, YYYY-MM-DD, or as_of: the date of the copy",
+        )
+    return source
+
+
+RecordSource = Annotated[SourceBlock, BeforeValidator(_resolve_source), AfterValidator(_checked)]
+UncheckedSource = Annotated[SourceBlock, BeforeValidator(_resolve_source)]
+"""A helpline's source: the numbers come from the domain brief, and may not be checked yet."""
 _SOURCE = Field(default=None, validate_default=True)
 
 
@@ -241,6 +260,7 @@ class OrganisationRecord(_Record):
     id: Id
     name: Text
     short_name: Text
+    name_en: Text | None = None
     seekers: Seekers
     relations: Relations = ()
     problems: enum_list(Problem, allow_empty=False)  # type: ignore[valid-type]
@@ -251,6 +271,7 @@ class OrganisationRecord(_Record):
     website: Url | None = None
     phone: Phone | None = None
     email: Email | None = None
+    intake_first: Bool = False
     source: RecordSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
@@ -265,6 +286,7 @@ class OrganisationRecord(_Record):
             id=self.id,
             name=self.name,
             short_name=self.short_name,
+            name_en=self.name_en,
             seekers=frozenset(self.seekers),
             relations=frozenset(self.relations),
             problems=frozenset(self.problems),
@@ -276,6 +298,7 @@ class OrganisationRecord(_Record):
             website=self.website,
             phone=self.phone,
             email=self.email,
+            intake_first=self.intake_first,
         )
 
 
@@ -482,7 +505,8 @@ class HelplineRecord(_Record):
     hours: BilingualText | None = None
     url: Url | None = None
     organisation: Id | None = None
-    source: RecordSource = _SOURCE
+    serves: Dangers = ()
+    source: UncheckedSource = _SOURCE
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
         if self.number == "" and self.kind != "professional":
@@ -506,6 +530,7 @@ class HelplineRecord(_Record):
             hours=self.hours.to_text() if self.hours is not None else None,
             url=self.url,
             organisation_id=self.organisation,
+            serves=frozenset(self.serves),
         )
 
 

@@ -14,18 +14,24 @@ Ranking and fallback, in the order `find` applies them:
 1. Fit: the organisations `catalogue.fitting_organisations` names for this
    seeker, problem and relation (a naaste searching *for them* searches as
    the person themselves, with the same problem).
-2. Nearby: meetings with a venue within 25 km of the origin, nearest first;
-   when fewer than 3 pass the filters, within 50 km. Hybrid meetings count.
+2. Nearby: meetings with a venue within 25 km of the origin; when fewer
+   than 3 pass the filters, within 50 km. Hybrid meetings count. They are
+   ordered by fit, then distance (`catalogue.ranking`, `data/rules/ranking.yaml`):
+   each step down the fit table counts as 10 km farther, a group for the
+   person's own audience as 5 km nearer, and groups for an audience the
+   person does not belong to (women, men, youth, LGBTQ+, dual diagnosis,
+   restricted access, another language) come after all the others.
 3. Filters: weekday (the meeting takes place on that day; `next_at` is then
    the next occurrence on that day), open only (no closed meetings), women,
    youth, English. Retired meetings and meetings without a next occurrence
    never show.
 4. Fallback, when nothing is within 50 km: `nearby` is False, `contacts` are
-   the fitting organisations that have a website or phone (in the origin's
-   country when there are such), `online` the fitting online meetings, soonest first.
+   every fitting organisation (the origin's country first), `online` the
+   fitting online meetings, soonest first.
 
 With `origin=None` the search is for online meetings only: `matches` are
 the online meetings, soonest first, and `nearby` says whether there are any.
+Online meetings for another audience come after the others here too.
 
 Only the returned page gets its next occurrence computed (that is the
 costly step); `total` counts the meetings that pass every filter that can be
@@ -48,6 +54,7 @@ from catalogue.geo import distance_km
 from catalogue.kinds import Attribute, Problem, Relation, Seeker
 from catalogue.models import Catalogue, Meeting, Organisation
 from catalogue.places import Place
+from catalogue.ranking import Person, RankingRules, Standing
 from catalogue.recurrence import next_meeting_at, next_meeting_on_weekday, rule_weekdays
 
 RADIUS_KM = 25.0
@@ -70,6 +77,9 @@ _YOUTH = 1 << 2
 _ENGLISH = 1 << 3
 _DAY_SHIFT = 8
 _NEVER = datetime.max.toordinal()
+_AFTER_OTHERS_KM = 1e6
+"""Added to a meeting's score for each audience it is for that the person is not in: it then
+comes after every meeting for fewer such audiences."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,7 @@ class Query:
     origin: Place | None = None
     filters: Filters = field(default_factory=Filters)
     for_them: bool = False
+    person: Person = field(default_factory=Person)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +166,14 @@ class _Bucket:
 class SearchIndex:
     """The catalogue's meetings arranged for fast search; build once, query often."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, rules: RankingRules | None = None) -> None:
         self._catalogue = catalogue
+        self._rules = rules or RankingRules.bundled()
+        # Meetings share a few audiences ((attributes that mark one, languages)): each meeting
+        # points at one, and a query judges each audience once for its person.
+        self._audiences: list[tuple[frozenset[Attribute], tuple[str, ...]]] = []
+        self._audience_of: list[int] = []
+        audience_ids: dict[tuple[frozenset[Attribute], tuple[str, ...]], int] = {}
         self._meetings: list[Meeting] = []
         self._lat: list[float] = []
         self._lon: list[float] = []
@@ -190,6 +207,11 @@ class SearchIndex:
                 () if weekdays is None else tuple(day * 1440 + minute for day in weekdays)
             )
             self._zone.append(meeting.timezone)
+            audience = (meeting.attributes & self._rules.audiences, meeting.languages)
+            if audience not in audience_ids:
+                audience_ids[audience] = len(self._audiences)
+                self._audiences.append(audience)
+            self._audience_of.append(audience_ids[audience])
             last = _NEVER
             if meeting.ends_on is not None:
                 last = meeting.ends_on.toordinal()
@@ -230,9 +252,10 @@ class SearchIndex:
 
     def _find(self, query: Query, now: datetime, limit: int, offset: int) -> SearchResult:
         organisation_ids = self._fitting(query)
+        standings = self._standings(query.person)
         if query.origin is None:
             online, total = self._soonest_online(
-                organisation_ids, query.filters, now, limit, offset
+                organisation_ids, query.filters, standings, now, limit, offset
             )
             if online:
                 return SearchResult(online, total, nearby=True)
@@ -243,7 +266,7 @@ class SearchIndex:
         wanted = offset + limit
         want_ranked = wanted + 5
         while True:
-            ranked, total = self._nearby(organisation_ids, query, now, want_ranked)
+            ranked, total = self._nearby(organisation_ids, query, standings, now, want_ranked)
             matches: list[Match] = []
             seen = 0
             for _distance, index in ranked:
@@ -262,7 +285,7 @@ class SearchIndex:
             want_ranked *= 4
         if total > 0:
             return SearchResult(tuple(matches), total, nearby=True)
-        online, _ = self._soonest_online(organisation_ids, query.filters, now, limit, 0)
+        online, _ = self._soonest_online(organisation_ids, query.filters, standings, now, limit, 0)
         return SearchResult(
             (),
             0,
@@ -283,28 +306,54 @@ class SearchIndex:
             self._fit_cache[key] = tuple(o for o in found if o in self._catalogue.organisations)
         return self._fit_cache[key]
 
+    def _standings(self, person: Person) -> list[tuple[int, Standing]]:
+        """How each of the index's audiences stands for this person (by audience number):
+        for how many other audiences it is, and its standing."""
+        rules = self._rules
+        return [
+            (
+                rules.others_count(attributes, languages, person),
+                rules.standing(attributes, languages, person),
+            )
+            for attributes, languages in self._audiences
+        ]
+
     def _nearby(
-        self, organisation_ids: tuple[str, ...], query: Query, now: datetime, wanted: int
+        self,
+        organisation_ids: tuple[str, ...],
+        query: Query,
+        standings: list[tuple[int, Standing]],
+        now: datetime,
+        wanted: int,
     ) -> tuple[list[tuple[float, int]], int]:
-        """The `wanted` nearest passing meetings as (km², index), and how many pass in all.
+        """The `wanted` best passing meetings as (score, index), and how many pass in all.
 
         Looks within RADIUS_KM, or WIDE_RADIUS_KM when fewer than MIN_NEARBY
         pass there. Distances are on a local flat projection (exact enough to
         rank within 50 km); `Match.distance_km` is the great-circle distance.
         """
-        ranked, total = self._within(organisation_ids, query, now, wanted, RADIUS_KM)
+        ranked, total = self._within(organisation_ids, query, standings, now, wanted, RADIUS_KM)
         if total < MIN_NEARBY:
-            ranked, total = self._within(organisation_ids, query, now, wanted, WIDE_RADIUS_KM)
+            ranked, total = self._within(
+                organisation_ids, query, standings, now, wanted, WIDE_RADIUS_KM
+            )
         return ranked, total
 
     def _within(
         self,
         organisation_ids: tuple[str, ...],
         query: Query,
+        standings: list[tuple[int, Standing]],
         now: datetime,
         wanted: int,
         radius_km: float,
     ) -> tuple[list[tuple[float, int]], int]:
+        """The `wanted` best-scoring passing meetings within `radius_km`, and the count.
+
+        The score (`RankingRules.score_km`) is never below the distance minus
+        `own_audience_km`, so a cell wholly inside the circle whose nearest
+        point is already worse than the worst kept result is only counted.
+        """
         origin = query.origin
         assert origin is not None
         mask, want = query.filters.signature_test()
@@ -312,7 +361,10 @@ class SearchIndex:
         lat0, lon0 = origin.lat, origin.lon
         km_per_deg_lon = _KM_PER_DEG_LAT * math.cos(math.radians(lat0))
         radius_sq = radius_km * radius_km
-        best: list[tuple[float, int]] = []  # max-heap of the nearest, as (-km², index)
+        rules = self._rules
+        audience_of = self._audience_of
+        best_bonus = rules.own_audience_km
+        best: list[tuple[float, int]] = []  # max-heap of the best, as (-score, index)
         total = 0
         grid = self._grid
         for near_sq, far_sq, cell in _cells_around(lat0, lon0, radius_km):
@@ -320,7 +372,7 @@ class SearchIndex:
             if buckets is None:
                 continue
             full = len(best) >= wanted
-            if full and near_sq > -best[0][0] and far_sq <= radius_sq:
+            if full and math.sqrt(near_sq) - best_bonus > -best[0][0] and far_sq <= radius_sq:
                 # Wholly inside and beyond the nearest: count only.
                 for organisation_id in organisation_ids:
                     bucket = buckets.get(organisation_id)
@@ -337,7 +389,7 @@ class SearchIndex:
                     else:
                         total += sum(n for sig, n in bucket.counts.items() if sig & mask == want)
                 continue
-            for organisation_id in organisation_ids:
+            for fit_rank, organisation_id in enumerate(organisation_ids):
                 bucket = buckets.get(organisation_id)
                 if bucket is None:
                     continue
@@ -350,10 +402,13 @@ class SearchIndex:
                     if distance_sq > radius_sq:
                         continue
                     total += 1
+                    others, standing = standings[audience_of[index]]
+                    score = rules.score_km(math.sqrt(distance_sq), fit_rank, standing)
+                    score += others * _AFTER_OTHERS_KM
                     if len(best) < wanted:
-                        heapq.heappush(best, (-distance_sq, index))
-                    elif distance_sq < -best[0][0]:
-                        heapq.heapreplace(best, (-distance_sq, index))
+                        heapq.heappush(best, (-score, index))
+                    elif score < -best[0][0]:
+                        heapq.heapreplace(best, (-score, index))
         ranked = sorted((-negative, index) for negative, index in best)
         return ranked, total
 
@@ -361,11 +416,13 @@ class SearchIndex:
         self,
         organisation_ids: tuple[str, ...],
         filters: Filters,
+        standings: list[tuple[int, Standing]],
         now: datetime,
         limit: int,
         offset: int,
     ) -> tuple[tuple[Match, ...], int]:
-        """Fitting online meetings, soonest first: one page and the count.
+        """Fitting online meetings, soonest first (those for another audience last): one page
+        and the count.
 
         Candidates are ordered by a lower bound of their next start (the next
         weekly slot of their weekdays, in wall-clock minutes) and only computed
@@ -376,7 +433,7 @@ class SearchIndex:
         day_bit = _ANY_DAY if filters.weekday is None else 1 << filters.weekday
         first_ord = now.toordinal() - 1
         now_minute: dict[str, int] = {}
-        bounded: list[tuple[int, int]] = []
+        bounded: dict[int, list[tuple[int, int]]] = defaultdict(list)  # by others_count
         for organisation_id in organisation_ids:
             for index in self._online.get(organisation_id, ()):
                 attr = self._attrs[index]
@@ -394,24 +451,31 @@ class SearchIndex:
                 slots = self._slots[index]
                 minute = now_minute[zone]
                 bound = min(((s - minute) % _MINUTES_PER_WEEK for s in slots), default=0)
-                bounded.append((bound, index))
-        bounded.sort()
+                others, _standing = standings[self._audience_of[index]]
+                bounded[others].append((bound, index))
         wanted = offset + limit
-        exact: list[tuple[datetime, int]] = []
-        total = len(bounded)
-        for bound, index in bounded:
-            if len(exact) >= wanted:
-                exact.sort()
-                minutes_ahead = (exact[wanted - 1][0] - now).total_seconds() / 60
-                if bound > minutes_ahead + 60:  # an hour's slack for a clock change
+        ordered: list[tuple[datetime, int]] = []
+        total = sum(len(candidates) for candidates in bounded.values())
+        for _others, candidates in sorted(bounded.items()):
+            candidates.sort()
+            still_wanted = wanted - len(ordered)
+            exact: list[tuple[datetime, int]] = []
+            for bound, index in candidates:
+                if still_wanted <= 0:
                     break
-            next_at = self._next_at(index, now, filters.weekday)
-            if next_at is None:
-                total -= 1
-                continue
-            exact.append((next_at, index))
-        exact.sort()
-        page = exact[offset:wanted]
+                if len(exact) >= still_wanted:
+                    exact.sort()
+                    minutes_ahead = (exact[still_wanted - 1][0] - now).total_seconds() / 60
+                    if bound > minutes_ahead + 60:  # an hour's slack for a clock change
+                        break
+                next_at = self._next_at(index, now, filters.weekday)
+                if next_at is None:
+                    total -= 1
+                    continue
+                exact.append((next_at, index))
+            exact.sort()
+            ordered.extend(exact[: max(still_wanted, 0)])
+        page = ordered[offset:wanted]
         return tuple(self._match(index, None, next_at) for next_at, index in page), total
 
     def _next_at(self, index: int, now: datetime, weekday: int | None) -> datetime | None:
@@ -442,17 +506,12 @@ class SearchIndex:
     def _contacts(
         self, organisation_ids: tuple[str, ...], origin: Place | None
     ) -> tuple[Organisation, ...]:
-        """Fitting organisations a person can reach (website or phone), home country first."""
-        reachable = [
-            self._catalogue.organisations[o]
-            for o in organisation_ids
-            if self._catalogue.organisations[o].website or self._catalogue.organisations[o].phone
-        ]
-        if origin is not None:
-            local = [o for o in reachable if origin.country in o.countries]
-            if local:
-                return tuple(local)
-        return tuple(reachable)
+        """Every fitting organisation, in fit order with the origin's country first: those
+        without a website too, since a person can still ask a GP or search for them."""
+        organisations = [self._catalogue.organisations[o] for o in organisation_ids]
+        if origin is None:
+            return tuple(organisations)
+        return tuple(sorted(organisations, key=lambda o: origin.country not in o.countries))
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:

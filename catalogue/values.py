@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import PlainValidator
 from pydantic_core import PydanticCustomError
 
-from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
+from catalogue.kinds import Attribute, Country, DangerKind, Problem, Relation, Seeker
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -126,6 +126,12 @@ def _parse_bool(value: Any) -> bool:
 def _parse_url(value: Any) -> str:
     if not isinstance(value, str) or not URL_PATTERN.match(value):
         raise InvalidValue(f"{show(value)} is not a web address")
+    return value
+
+
+def _parse_source_date(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+        raise InvalidValue(f"{show(value)} is not a date of a source")
     return value
 
 
@@ -281,3 +287,9 @@ Seekers = enum_list(Seeker, allow_empty=False)
 Relations = enum_list(Relation)
 Problems = enum_list(Problem)
 Attributes = enum_list(Attribute)
+Dangers = enum_list(DangerKind)
+SourceDate = value_type(
+    str,
+    'the source\'s own date as it gives it: "2025-10-03", "2021-11" or "2019"',
+    _parse_source_date,
+)

@@ -8,7 +8,7 @@ save `turn.state` (`state_to_json`), send `turn.screens`, carry out
 
 from dialogs.context import Places, ReminderView, Search, TurnContext
 from dialogs.conversation import COMMAND_ALIASES, advance
-from dialogs.crisis import is_crisis
+from dialogs.danger import DangerKind, detect_danger
 from dialogs.deeplink import Preselection, decode_payload, encode_payload
 from dialogs.effects import (
     CancelReminder,
@@ -37,6 +37,7 @@ __all__ = [
     "CheckinAnswered",
     "Command",
     "CountMetric",
+    "DangerKind",
     "DialogState",
     "Effect",
     "Event",
@@ -60,8 +61,8 @@ __all__ = [
     "VenuePin",
     "advance",
     "decode_payload",
+    "detect_danger",
     "encode_payload",
-    "is_crisis",
     "state_from_json",
     "state_to_json",
 ]

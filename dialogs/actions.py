@@ -6,8 +6,8 @@ button from an older message arrives (a double tap, a message scrolled back
 to, a conversation restarted since), its step no longer matches the state
 and the dialogue answers kindly with the current question instead.
 
-Actions under ``go:`` are valid at any step (continue, start again, choose
-a language, delete everything, stop a reminder).
+Actions under ``go:`` are valid at any step (`Everywhere`: continue, go
+back, start again, choose a language, delete everything, keep it, help).
 
     >>> action("who", "self")
     'who:self'
@@ -18,6 +18,7 @@ a language, delete everything, stop a reminder).
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 GLOBAL = "go"
 REMINDERS = "rm"
@@ -27,6 +28,18 @@ MAX_ID_DIGITS = 9
 """Ids in button data (reminders, outbox rows, list positions) are small: a longer number is
 forged, and would overflow SQLite's integers if it went on."""
 _SMALL_ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
+
+
+class Everywhere(StrEnum):
+    """The answers of buttons under ``go:``, valid whatever question is open."""
+
+    RESUME = "resume"  # go on where I was
+    BACK = "back"  # to the question asked before this one
+    RESTART = "restart"  # start again
+    LANGUAGE = "lang"  # argument: "nl" or "en"
+    FORGET = "forget"  # delete everything
+    KEEP = "keep"  # stop, but keep my answers
+    HELP = "hulp"  # professional help and helplines
 
 
 def action(step: str, verb: str, argument: str = "") -> str:

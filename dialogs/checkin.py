@@ -21,13 +21,12 @@ from enum import StrEnum
 from catalogue.models import Meeting
 from dialogs.actions import action, fits, parse_action
 from dialogs.context import TurnContext
-from dialogs.effects import CheckinAnswered, Metric
+from dialogs.effects import CheckinAnswered, Metric, metric
 from dialogs.formatting import meeting_time
-from dialogs.reminders import PREFIX as REMINDER_PREFIX
-from dialogs.reminders import other_groups
+from dialogs.reminder_messages import PREFIX as REMINDER_PREFIX
+from dialogs.reminder_messages import other_groups
 from dialogs.screen import Button, Screen
 from dialogs.state import DialogState
-from dialogs.steps import metric
 from dialogs.turn import Turn
 from locales import translations
 
@@ -53,10 +52,17 @@ def handles(event_action: str) -> bool:
 
 
 def checkin_message(meeting: Meeting, occurrence_at: datetime, language: str) -> Screen:
-    """ "How did it go?" after a meeting the person was reminded of."""
+    """ "How did it go?" after a meeting the person was reminded of.
+
+    The first line is what a lock screen shows: it names no group.
+    """
     _ = translations(language).gettext
-    text = _("Hoe ging het? Je had een herinnering voor {name} op {when}.").format(
-        name=meeting.name, when=meeting_time(occurrence_at, language)
+    text = (
+        _("Hoe ging het?")
+        + "\n\n"
+        + _("Je had een herinnering voor {name} op {when}.").format(
+            name=meeting.name, when=meeting_time(occurrence_at, language)
+        )
     )
     rows: list[tuple[Button, ...]] = []
     if fits(PREFIX, "went", meeting.id):
@@ -95,7 +101,7 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
                 Button(_("Niet goed"), action(PREFIX, Answer.BAD, meeting_id)),
             ),
         )
-        effects = (answered, *metric(state, Metric.WENT, meeting_id))
+        effects = (answered, *metric(state.clinic_id, Metric.WENT, meeting_id))
         return Turn(state, (Screen(text, buttons=rows),), effects)
     if answer is Answer.GOOD:
         text = _(

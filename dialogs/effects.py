@@ -108,3 +108,11 @@ Effect = (
     | CheckinAnswered
 )
 """Every effect a turn can ask for; `bot.turns.TurnRunner` carries out each one."""
+
+
+def metric(clinic_id: str | None, which: Metric, about: str = "") -> tuple[Effect, ...]:
+    """A clinic counter, only for conversations that came in through a clinic's link.
+
+    `about` is what one person may count again for (see `CountMetric`).
+    """
+    return (CountMetric(clinic_id, which, about),) if clinic_id else ()

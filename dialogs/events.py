@@ -45,9 +45,12 @@ class Unsupported:
 
     `kind` is a short word for it ("sticker", "photo", …) and only steers
     which kind reply is given; it is never stored or logged with content.
+    `text` holds any words that came with it (a photo's caption, an edited
+    message's new text): they are read for danger only, never as an answer.
     """
 
     kind: str = "other"
+    text: str = ""
 
 
 Event = Command | TextSent | ButtonPressed | LocationShared | Unsupported

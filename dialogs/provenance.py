@@ -2,8 +2,9 @@
 
 Real meetings are copies of a fellowship's own list: the line gives the date
 of that copy and sends the reader to the official page before going, since
-the fellowship's site is right when the two differ. Facts a person checked
-(sample data, hand-kept files) say when they were checked.
+the fellowship's site is right when the two differ. Any other source (sample
+data, hand-kept files) gets `dialogs.data_dates.as_of_line`: "checked" only
+when it names who checked, else the date of the data.
 
     provenance_line(meeting, website, ctx)
     # "Gegevens van 18 juli 2026 (NA Nederland) · kijk voor je gaat even op de
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from catalogue.models import Meeting
 from dialogs.context import TurnContext
+from dialogs.data_dates import as_of_line
 from dialogs.formatting import day
 
 
@@ -21,11 +23,9 @@ def provenance_line(meeting: Meeting, website: str | None, ctx: TurnContext) -> 
     """The source line of a meeting page: its date, whose data, and the official link."""
     _ = ctx.gettext
     source = meeting.source
-    name = source.name if source.via is None else f"{source.name}, via {source.via}"
     if source.as_of is None:
-        return _("Bron: {source}, gecontroleerd op {date}.").format(
-            source=name, date=day(source.dated_on, ctx.language)
-        )
+        return as_of_line(source, ctx)
+    name = source.name if source.via is None else f"{source.name}, via {source.via}"
     line = _("Gegevens van {date} ({source})").format(
         date=day(source.as_of, ctx.language), source=name
     )

@@ -9,7 +9,7 @@ adapter's own: all its text is already translated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class AskLocation:
     """Ask the person to share a location; `label` is the share button's text."""
 
     label: str
-    other_label: str = ""  # optional second key, e.g. "online", sent back as text
+    other_labels: tuple[str, ...] = ()  # more keys, e.g. "Online", sent back as typed text
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,15 @@ class Screen:
     venue: VenuePin | None = None
     attachment: Attachment | None = None
     edit: bool = False
+
+
+def join(*parts: str | None) -> str:
+    """Paragraphs, skipping empty ones."""
+    return "\n\n".join(p for p in parts if p)
+
+
+def with_hint(screen: Screen, hint: str | None) -> Screen:
+    """The same screen with a line above it (a kind re-ask); a hint is never an edit in place."""
+    if not hint:
+        return screen
+    return replace(screen, text=join(hint, screen.text), edit=False)

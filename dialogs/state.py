@@ -5,20 +5,23 @@ Rules of this module:
    typed text or a coordinate. A shared location is kept as the id of the
    nearest place.
 2. It is stored as JSON by the bot. Reading is tolerant: JSON that is not
-   ours, from an older version, or that names values that no longer exist,
-   gives a fresh state instead of an error, so that a person is never stuck.
+   ours, or that names values that no longer exist, gives a fresh state
+   instead of an error, so that a person is never stuck. A state of the
+   previous version (1) is read into this one (`_from_version_1`).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
 from catalogue.kinds import Problem, Relation, Seeker
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+HISTORY_LENGTH = 8
+"""How many earlier questions "Terug" can go back through."""
 
 
 class Step(StrEnum):
@@ -33,6 +36,8 @@ class Step(StrEnum):
     AIM = "aim"  # a naaste: support for yourself, or a group for them?
     PROBLEM = "prob"  # what is it about?
     WHERE = "where"  # a place, a location, or online
+    CONFIRM = "ok"  # "Ik begrijp: …" [Klopt] [Iets aanpassen]
+    CHANGE = "fix"  # which one fact to change
     RESULTS = "res"  # a page of meetings
     FILTERS = "flt"  # toggling filters
     MEETING = "mt"  # one meeting's page
@@ -45,8 +50,14 @@ class Step(StrEnum):
 class DialogState:
     """One conversation's answers so far and the question it waits on.
 
-    `for_them` is set when a naaste looks for a group for the other person.
+    `for_them` is a naaste's aim: True for a group for the other person,
+    False for support for themselves, None while not asked.
+    `teen` is set when the writer said they are under 18 (never the age
+    itself), so that results can put teenagers' groups first.
     `place_id` None with `online_only` False means no place chosen yet.
+    `confirmed` is set once the person said the summary of their answers
+    was right; `history` are the questions asked before the open one, the
+    latest last, so that "Terug" returns to the question that was asked.
     `shown` are the meeting ids on the results page last shown, in order,
     so that "result 2" means what the person saw. `clinic_id` is set when
     the conversation came in through a clinic's link (for counting only).
@@ -55,7 +66,8 @@ class DialogState:
     step: Step = Step.WHO
     seeker: Seeker | None = None
     relation: Relation | None = None
-    for_them: bool = False
+    for_them: bool | None = None
+    teen: bool = False
     problem: Problem | None = None
     place_id: str | None = None
     online_only: bool = False
@@ -70,6 +82,8 @@ class DialogState:
     remind_offsets: tuple[int, ...] = ()
     remind_weekly: bool = False
     clinic_id: str | None = None
+    confirmed: bool = False
+    history: tuple[Step, ...] = ()
 
     @property
     def is_fresh(self) -> bool:
@@ -89,15 +103,25 @@ _ENUMS: dict[str, type[StrEnum]] = {
     "relation": Relation,
     "problem": Problem,
 }
-_BOOLS = {"for_them", "online_only", "open_only", "women", "youth", "english", "remind_weekly"}
+_BOOLS = {
+    "teen",
+    "online_only",
+    "open_only",
+    "women",
+    "youth",
+    "english",
+    "remind_weekly",
+    "confirmed",
+}
 _OPTIONAL_STRS = {"place_id", "meeting_id", "clinic_id"}
 
 
 def state_to_json(state: DialogState) -> str:
     """The state as compact JSON, with a version number."""
-    data = asdict(state)
+    data = {f.name: getattr(state, f.name) for f in fields(DialogState)}  # flat: no deep copy
     data["shown"] = list(state.shown)
     data["remind_offsets"] = list(state.remind_offsets)
+    data["history"] = [step.value for step in state.history]
     return json.dumps({"v": STATE_VERSION, **data}, separators=(",", ":"), sort_keys=True)
 
 
@@ -105,7 +129,12 @@ def state_from_json(text: str | None) -> DialogState:
     """Read a stored state; anything unreadable or outdated gives a fresh state."""
     try:
         data = json.loads(text or "")
-        if not isinstance(data, dict) or data.pop("v", None) != STATE_VERSION:
+        if not isinstance(data, dict):
+            return DialogState()
+        version = data.pop("v", None)
+        if version == 1:
+            data = _from_version_1(data)
+        elif version != STATE_VERSION:
             return DialogState()
         known = {f.name for f in fields(DialogState)}
         if set(data) - known:
@@ -113,6 +142,23 @@ def state_from_json(text: str | None) -> DialogState:
         return DialogState(**{name: _checked(name, value) for name, value in data.items()})
     except (ValueError, TypeError):
         return DialogState()
+
+
+_ANSWERED_AIM = {"prob", "where", "res", "flt", "mt", "rw", "rr", "rc"}
+
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 state in this version's shape.
+
+    Version 1 kept `for_them` as a plain bool (False also meant "not asked
+    yet") and had no summary to confirm: a conversation past the questions
+    counts as confirmed.
+    """
+    step = data.get("step")
+    if data.get("seeker") != "naaste" or step not in _ANSWERED_AIM:
+        data["for_them"] = None
+    data["confirmed"] = step in {"res", "flt", "mt", "rw", "rr", "rc"}
+    return data
 
 
 def _checked(name: str, value: Any) -> Any:
@@ -129,6 +175,14 @@ def _checked(name: str, value: Any) -> Any:
         if value is not None and (not isinstance(value, str) or len(value) > 200):
             raise TypeError(name)
         return value
+    if name == "for_them":
+        if value is not None and not isinstance(value, bool):
+            raise TypeError(name)
+        return value
+    if name == "history":
+        if not isinstance(value, list) or len(value) > HISTORY_LENGTH:
+            raise TypeError(name)
+        return tuple(Step(v) for v in value)
     if name == "weekday":
         if value is not None and (type(value) is not int or not 0 <= value <= 6):
             raise ValueError(name)

@@ -84,9 +84,8 @@ class Chat:
     def send(self, event: Event) -> Turn:
         turn = advance(self.state, event, self.ctx)
         assert turn.screens, f"no screen for {event!r}"
-        stored = state_to_json(turn.state)
-        assert state_from_json(stored) == turn.state  # what the bot stores reads back the same
-        self.state = state_from_json(stored)
+        self.state = state_from_json(state_to_json(turn.state))
+        assert self.state == turn.state  # what the bot stores reads back the same
         for effect in turn.effects:
             if isinstance(effect, SetLanguage):
                 self.language = effect.language

@@ -32,7 +32,7 @@ def test_validate_the_bundled_catalogue_prints_counts(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "OK: 5 file(s) valid"
     assert "organisations: 21" in lines
-    assert any(line.startswith("meetings: 93 (sample: 93, online: 10") for line in lines)
+    assert any(line.startswith("meetings: 94 (sample: 94, online: 10") for line in lines)
     assert any(line.startswith("places covered: 29 (BE 5, NL 24)") for line in lines)
 
 
@@ -77,7 +77,7 @@ def test_stats_counts_per_organisation_and_province_and_lists_stale_records(
     result = run("stats", "--today", "2026-11-23", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Meetings that still take place on 2026-11-23: 92" in out
+    assert "Meetings that still take place on 2026-11-23: 93" in out
     assert any(line.split()[:4] == ["AGOG", "(OG)", "(agog-og)", "3"] for line in out.splitlines())
     assert any(line.startswith("Noord-Holland ") for line in out.splitlines())
     assert any(line.startswith("Oost-Vlaanderen ") for line in out.splitlines())

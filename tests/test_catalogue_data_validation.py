@@ -180,6 +180,17 @@ def test_a_meeting_without_any_source(tmp_path: Path) -> None:
     assert error.problem.startswith("missing (expected a source with name and verified_on")
 
 
+def test_only_a_helpline_may_cite_a_source_nobody_checked(tmp_path: Path) -> None:
+    source = SOURCE.replace("  verified_on: 2026-11-01\n", '  dated: "2021-11"\n')
+    error = only_error(meetings_file(tmp_path, GOOD_MEETING, source=source))
+    assert (error.record, error.field) == ("meeting 'aa-test-dinsdag'", "source")
+    assert "has no verified_on" in error.problem
+    helplines = copy_of("helplines.yaml", tmp_path, '    dated: "2021-11"', '    dated: "November"')
+    error = errors_of(replace={"helplines.yaml": helplines})[0]
+    assert (error.record, error.field) == ("source 'hbvl-2021'", "source.dated")
+    assert error.problem.startswith("'November' is not a date of a source")
+
+
 def test_a_source_with_a_bad_sample_flag_and_a_future_date(tmp_path: Path) -> None:
     source = SOURCE.replace("sample: false", 'sample: "yes"').replace("2026-11-01", "2027-01-01")
     errors = errors_of(meetings_file(tmp_path, GOOD_MEETING, source=source))

@@ -15,7 +15,7 @@ from dialogkit import make_ctx
 from catalogue.loading import REAL_COPIES_DIR, bundled_files, load_files
 from catalogue.models import Catalogue
 from catalogue.search import SearchIndex
-from dialogs.results import meeting_screen
+from dialogs.pages.meeting import meeting_screen
 
 TODAY = date(2026, 11, 23)
 COPY_DATE = date(2026, 7, 18)
@@ -110,7 +110,7 @@ def test_an_organisation_without_real_meetings_is_offered_itself():
     from catalogue.kinds import Problem, Relation, Seeker
     from catalogue.places import PlaceIndex
     from catalogue.search import Query
-    from dialogs.results import show_results
+    from dialogs.pages.results import show_results
     from dialogs.state import DialogState
 
     catalogue = real()
@@ -124,7 +124,7 @@ def test_an_organisation_without_real_meetings_is_offered_itself():
         problem=Problem.ALCOHOL,
         place_id=utrecht.id,
     )
-    _state, screen, _result = show_results(state, ctx)
+    (screen,) = show_results(state, ctx).screens
     al_anon = catalogue.organisations["al-anon"]
     assert al_anon.website in screen.text
     assert al_anon.description.nl in screen.text  # what it is

@@ -165,7 +165,7 @@ def test_the_terminal_runs_on_the_fake_clock(tmp_path: Path):
     )
     done = subprocess.run(
         [sys.executable, "-m", "bot"],
-        input="1\n1\nUtrecht\n",
+        input="1\n1\nUtrecht\n1\n",
         capture_output=True,
         text=True,
         env=clean,

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 import pytest
-from dialogkit import NOW, Chat, catalogue
+from dialogkit import NOW, Chat, catalogue, replace
 from icalendar import Calendar
 
 from catalogue.kinds import Problem, Relation, Seeker
@@ -39,17 +39,20 @@ def test_myself_alcohol_utrecht_to_a_meeting_page_calendar_reminder_and_share():
     chat.press("Alcohol")
     assert chat.screens[0].ask is not None  # the share-location button
     chat.type("Utrecht")
+    assert chat.state.step is Step.CONFIRM
+    assert chat.text == "Ik begrijp: je zoekt een groep voor jezelf, over alcohol, bij Utrecht."
+    chat.press("Klopt")
 
     assert chat.state.step is Step.RESULTS
     assert "AA Utrecht Centrum" in result_names(chat)
-    assert "dinsdag 24 november, 19:30" in chat.text
-    assert "[voorbeeld]" in chat.text
+    assert "morgen 19:30 · elke dinsdag" in chat.text  # when, and how often
+    assert chat.text.count("voorbeeld") == 1  # the sample label, once for the whole list
     assert 1 <= len(result_names(chat)) <= 5
-    lines = chat.text.splitlines()
-    distances = [
-        float(m.replace(",", ".")) for line in lines for m in re.findall(r"(\d+,\d) km", line)
-    ]
-    assert distances == sorted(distances) and distances  # nearest first, as "1,1 km"
+    assert "1,1 km" in chat.text  # distances as a Dutch reader writes them
+    # AA first (the best fit); its youth group (0.6 km) after the groups for anyone.
+    names = result_names(chat)
+    assert names[0] == "AA Utrecht Centrum"
+    assert names.index("AA Utrecht Jongeren (tot 35)") > names.index("Buitenveldert-groep Utrecht")
     assert "Andere dag of filters" in chat.labels
     assert any("Opnieuw beginnen" in label for label in chat.labels)
 
@@ -58,10 +61,10 @@ def test_myself_alcohol_utrecht_to_a_meeting_page_calendar_reminder_and_share():
     page = chat.screens[0]
     aa = catalogue().organisations["aa"]
     assert aa.first_meeting.nl in page.text
-    assert "Oudegracht 245" in page.text and "voorbeeld" in page.text
-    assert "Bron:" in page.text and "gecontroleerd op" in page.text
+    assert "Oudegracht 245" in page.text and page.text.count("voorbeeld") == 1
+    assert "gecontroleerd" not in page.text.lower()  # nobody checked invented meetings
     assert page.venue is None  # one message; the pin comes on request
-    assert "Volgende keer: dinsdag 24 november, 19:30" in page.text
+    assert "Volgende keer: morgen, dinsdag 24 november, 19:30" in page.text
     assert any("Op de kaart" in b.label for row in page.buttons for b in row)
 
     chat.press("In mijn agenda")
@@ -109,6 +112,8 @@ def test_a_mother_looking_for_support_for_herself_shares_her_location():
     assert chat.state.step is Step.PROBLEM and "bij de ander" in chat.text
     chat.press("Drugs")
     chat.share_location(52.0907, 5.1214)  # central Utrecht
+    assert "voor hoe het met jóu gaat" in chat.text  # a naaste hears it is for them
+    chat.press("Klopt")
 
     state = chat.state
     assert state.step is Step.RESULTS
@@ -123,7 +128,7 @@ def test_a_mother_looking_for_support_for_herself_shares_her_location():
     shown = [catalogue().meetings[m] for m in state.shown]
     assert shown and all(m.organisation_id in fitting for m in shown)
     assert "lsovd-utrecht-maandag" in state.shown
-    assert "Bijeenkomsten bij Utrecht" in chat.text
+    assert "Steun voor jou als ouder · Drugs · bij Utrecht" in chat.text
 
 
 def test_a_partner_looks_for_a_group_to_pass_on():
@@ -134,8 +139,10 @@ def test_a_partner_looks_for_a_group_to_pass_on():
     assert chat.state.relation is Relation.PARTNER and chat.state.step is Step.AIM
     chat.press("Een groep voor de ander")
     chat.type("hij drinkt")
-    assert chat.state.problem is Problem.ALCOHOL and "Genoteerd: Alcohol." in chat.text
+    assert chat.state.problem is Problem.ALCOHOL and chat.state.step is Step.WHERE
     chat.type("Amsterdam")
+    assert "een groep voor de ander, als partner van iemand die drinkt" in chat.text
+    chat.type("klopt")
     assert chat.state.for_them is True
     organisations = {catalogue().meetings[m].organisation_id for m in chat.state.shown}
     assert organisations and "al-anon" not in organisations  # groups for him, not for her
@@ -171,22 +178,31 @@ def test_an_english_speaking_user_gets_english_throughout():
     chat.press("For myself")
     chat.type("booze")
     chat.type("3511")
-    assert "Tuesday 24 November, 19:30" in chat.text
-    assert "[sample]" in chat.text and "[voorbeeld]" not in chat.text
+    assert (
+        chat.text
+        == "I understand: you are looking for a group for yourself, about alcohol, near Utrecht."
+    )
+    chat.press("Yes, that's right")
+    assert "tomorrow 19:30 · every Tuesday" in chat.text
+    assert chat.text.lower().count("sample") == 1 and "voorbeeld" not in chat.text
     assert re.search(r"\d\.\d km", chat.text)
     chat.press("AA Utrecht Centrum")
+    assert chat.text.lower().count("sample") == 1 and "verzonnen" not in chat.text
     aa = catalogue().organisations["aa"]
-    assert aa.first_meeting.en in chat.text and "Next time: Tuesday 24 November, 19:30" in chat.text
+    assert (
+        aa.first_meeting.en in chat.text
+        and "Next time: tomorrow, Tuesday 24 November, 19:30" in chat.text
+    )
 
 
 def test_another_telegram_language_gets_dutch_with_an_offer_of_english():
     chat = Chat(offer_english=True)
     chat.start()
     assert "Voor wie zoek je een groep?" in chat.text
-    chat.press("English?")
+    chat.press("English, please")
     assert SetLanguage("en") in chat.last.effects
     assert "Who are you looking for a group for?" in chat.text
-    assert "English?" not in chat.labels
+    assert "English, please" not in chat.labels
 
 
 def test_language_command_switches_and_keeps_the_place_in_the_conversation():
@@ -234,7 +250,11 @@ def test_typed_problem_words_are_understood(typed: str, problem: Problem):
 
 
 def test_online_gives_online_meetings():
-    chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
+    chat = Chat(
+        state=DialogState(
+            step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL, confirmed=True
+        )
+    )
     chat.type("Online")
     assert chat.state.online_only and chat.state.step is Step.RESULTS
     meetings = [catalogue().meetings[m] for m in chat.state.shown]
@@ -243,7 +263,11 @@ def test_online_gives_online_meetings():
 
 
 def test_an_ambiguous_place_offers_each_choice_with_its_province():
-    chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
+    chat = Chat(
+        state=DialogState(
+            step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL, confirmed=True
+        )
+    )
     chat.type("Bergen")
     assert "Bergen (Noord-Holland)" in chat.labels
     assert "Nieuw-Bergen (Limburg)" in chat.labels  # "Limburg (NL)" without nested brackets
@@ -255,7 +279,11 @@ def test_an_ambiguous_place_offers_each_choice_with_its_province():
 
 
 def test_a_misspelt_place_gets_suggestions_and_an_unknown_one_a_way_on():
-    chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
+    chat = Chat(
+        state=DialogState(
+            step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL, confirmed=True
+        )
+    )
     chat.type("Utrceht")
     assert "Utrecht (Utrecht)" in chat.labels and "Opnieuw typen" in chat.labels
     chat.press("Utrecht (Utrecht)")
@@ -268,7 +296,11 @@ def test_a_misspelt_place_gets_suggestions_and_an_unknown_one_a_way_on():
 
 
 def test_nothing_nearby_shows_contacts_and_online_meetings_never_an_empty_screen():
-    chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.GAMBLING))
+    chat = Chat(
+        state=DialogState(
+            step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.GAMBLING, confirmed=True
+        )
+    )
     chat.type("Groningen")
     assert chat.state.step is Step.RESULTS
     assert "In de buurt van Groningen vind ik nu geen passende bijeenkomst" in chat.text
@@ -278,7 +310,11 @@ def test_nothing_nearby_shows_contacts_and_online_meetings_never_an_empty_screen
 
 
 def test_filters_narrow_the_results_and_can_be_switched_off():
-    chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
+    chat = Chat(
+        state=DialogState(
+            step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL, confirmed=True
+        )
+    )
     chat.type("Amsterdam")
     chat.press("Andere dag of filters")
     assert chat.screens[0].edit  # the filter menu changes in place
@@ -299,7 +335,11 @@ def test_filters_narrow_the_results_and_can_be_switched_off():
 
 
 def test_a_weekday_filter_shows_only_that_day():
-    chat = Chat(state=DialogState(step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL))
+    chat = Chat(
+        state=DialogState(
+            step=Step.WHERE, seeker=Seeker.SELF, problem=Problem.ALCOHOL, confirmed=True
+        )
+    )
     chat.type("Amsterdam")
     chat.press("Andere dag of filters")
     chat.press("vr")  # Friday, "vr" in Dutch
@@ -326,6 +366,7 @@ def test_no_clinic_no_counts():
     chat.press("Voor mezelf")
     chat.press("Alcohol")
     chat.type("Utrecht")
+    chat.press("Klopt")
     chat.press("AA Utrecht Centrum")
     assert not any(isinstance(e, CountMetric) for t in chat.turns for e in t.effects)
 
@@ -337,6 +378,7 @@ def test_a_reminder_that_has_passed_for_tonight_is_said_not_silently_dropped():
     chat.press("Voor mezelf")
     chat.press("Alcohol")
     chat.type("Utrecht")
+    chat.press("Klopt")
     chat.press("AA Utrecht Centrum")
     chat.press("Herinner me")
     chat.press("Allebei")
@@ -344,3 +386,25 @@ def test_a_reminder_that_has_passed_for_tonight_is_said_not_silently_dropped():
     assert "dinsdag 24 november, 17:30" in chat.text
     assert "19:00" not in chat.text
     assert "De andere herinnering is voor deze keer al voorbij." in chat.text
+
+
+def test_hulp_says_as_of_for_numbers_nobody_checked_and_checked_only_with_who():
+    chat = Chat()
+    chat.start()
+    chat.send(Command("hulp"))
+    assert "Gegevens van 1 mei 2013." in chat.text  # a dated document, not a check
+    assert "nog niet nagekeken" in chat.text  # numbers nobody checked
+    assert "econtroleerd" not in chat.text
+    helplines = catalogue().helplines
+    checked_on = NOW.date()
+    checked = {
+        hid: replace(
+            h,
+            source=replace(h.source, verified_on=checked_on, checked_by="het Zelfhulpwijzer-team"),
+        )
+        for hid, h in helplines.items()
+    }
+    chat = Chat(catalogue=replace(catalogue(), helplines=checked))
+    chat.start()
+    chat.send(Command("hulp"))
+    assert "Gecontroleerd op 23 november 2026 door het Zelfhulpwijzer-team." in chat.text

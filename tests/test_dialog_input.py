@@ -1,4 +1,4 @@
-"""Bad input at every step: a kind re-ask, the state kept; crisis words at any step."""
+"""Bad input at every step: a kind re-ask, the state kept; danger recognised at any step."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from dialogs import (
     Step,
     TextSent,
     Unsupported,
-    is_crisis,
 )
 
 
@@ -60,9 +59,21 @@ def at_place_choice() -> Chat:
     return chat
 
 
-def at_results() -> Chat:
+def at_confirm() -> Chat:
     chat = at_where()
     chat.type("Utrecht")
+    return chat
+
+
+def at_change() -> Chat:
+    chat = at_confirm()
+    chat.press("Iets aanpassen")
+    return chat
+
+
+def at_results() -> Chat:
+    chat = at_confirm()
+    chat.press("Klopt")
     return chat
 
 
@@ -103,6 +114,8 @@ STEPS: dict[str, tuple[Callable[[], Chat], Step]] = {
     "problem": (at_problem, Step.PROBLEM),
     "where": (at_where, Step.WHERE),
     "place choice": (at_place_choice, Step.WHERE),
+    "confirm": (at_confirm, Step.CONFIRM),
+    "change": (at_change, Step.CHANGE),
     "results": (at_results, Step.RESULTS),
     "filters": (at_filters, Step.FILTERS),
     "meeting": (at_meeting, Step.MEETING),
@@ -162,7 +175,7 @@ def test_a_location_where_none_was_asked_is_thanked_and_not_kept(where):
 def test_a_location_on_the_results_searches_from_there():
     chat = at_results()
     chat.send(LocationShared(51.9225, 4.4792))  # Rotterdam
-    assert chat.state.step is Step.RESULTS and "Bijeenkomsten bij Rotterdam" in chat.text
+    assert chat.state.step is Step.RESULTS and "bij Rotterdam" in chat.text
 
 
 @pytest.mark.parametrize("where", [w for w in STEPS if w not in ("who", "place choice")])
@@ -226,6 +239,8 @@ def test_free_text_is_understood_where_buttons_were_expected():
     chat.type("voor mezelf")
     assert chat.state.step is Step.WHERE  # the problem was already said
     chat.type("3511")
+    assert chat.state.step is Step.CONFIRM
+    chat.type("ja")
     chat.type("2")
     assert chat.state.step is Step.MEETING
     chat.type("herinner me")
@@ -242,54 +257,33 @@ def test_typed_words_leave_the_filters_for_the_list(text):
     assert chat.state.step is Step.RESULTS
 
 
-CRISIS = [
-    "zelfmoord",
-    "Ik wil dood",
-    "ik wil niet meer leven",
-    "ik wil er een eind aan maken",
-    "Hij heeft een OVERDOSIS genomen",
-    "ik heb zelfmoordgedachten",
-    "suïcide",
-    "I want to kill myself",
-    "I want to end my life",
-    "overdose",
-    "zelfmord",
-]
-NOT_CRISIS = ["ik wil niet meer drinken", "ik drink te veel", "Utrecht", "ik ben doodmoe", "dood"]
-
-
-@pytest.mark.parametrize("text", CRISIS)
-def test_crisis_words_are_recognised(text):
-    assert is_crisis(text)
-
-
-@pytest.mark.parametrize("text", NOT_CRISIS)
-def test_everyday_words_are_not_a_crisis(text):
-    assert not is_crisis(text)
-
-
 @pytest.mark.parametrize("where", STEPS)
-def test_crisis_words_at_any_step_get_help_at_once_and_the_conversation_may_go_on(where):
+def test_danger_at_any_step_gets_help_at_once_and_the_conversation_may_go_on(where):
     chat = STEPS[where][0]()
     before = chat.state
     chat.type("ik wil niet meer leven")
-    assert chat.state == before
-    text = chat.text
-    for number in ("112", "113", "0800-0113", "1813"):
-        assert number in text
-    assert "geen hulpdienst" in text
-    chat.press("Verder waar ik was")
+    assert chat.state == before  # never taken as an answer, a place or "more"
+    assert chat.text.splitlines()[0].startswith("Praat erover met 113 Zelfmoordpreventie")
+    assert "geen hulpdienst" in chat.text
+    chat.press("verder waar ik was")
     assert chat.state.step is before.step
 
 
-def test_crisis_help_in_english_and_for_a_belgian_place_first():
-    chat = Chat(language="en", state=DialogState(step=Step.WHERE))
-    chat.type("I want to kill myself")
-    assert "not a crisis service" in chat.text and "112" in chat.text
-    assert "Suicide line (Belgium): 1813\n" in chat.text + "\n"  # the country said once
-    chat = Chat(state=DialogState(step=Step.RESULTS, seeker=None, place_id="gn:2797656"))  # Gent
-    chat.type("zelfmoord")
-    assert chat.text.index("1813") < chat.text.index("0800-0113")
+def test_a_caption_and_an_edited_message_are_read_for_danger_too():
+    chat = at_where()
+    before = chat.state
+    chat.send(Unsupported("photo", "ik heb net al mijn pillen genomen"))
+    assert chat.text.startswith("Bel nu 112.") and chat.state == before
+    chat.send(Unsupported("edited", "mijn man slaat me"))
+    assert chat.text.startswith("Bel Veilig Thuis: 0800-2000.")
+    chat.send(Unsupported("photo", "mijn hond"))
+    assert "Dat kan ik niet lezen" in chat.text
+
+
+def test_a_command_with_words_of_danger_gets_the_safety_screen():
+    chat = at_where()
+    chat.send(Command("start", "ik wil dood"))
+    assert chat.text.startswith("Praat erover met 113")
 
 
 def test_commands_privacy_help_and_professional_help():
@@ -300,7 +294,9 @@ def test_commands_privacy_help_and_professional_help():
     chat.send(Command("help"))
     assert "/vergeet" in chat.text and "/hulp" in chat.text
     chat.send(Command("hulp"))
-    assert "huisarts" in chat.text.lower() and "Gecontroleerd op 23 november 2026" in chat.text
+    assert "huisarts" in chat.text.lower() and "Gegevens van 1 mei 2013." in chat.text
+    assert "Bron: upday.com (2025-10-03), nog niet nagekeken." in chat.text
+    assert "econtroleerd" not in chat.text  # nobody checked these numbers
     assert "113" in chat.text
     chat.press("Verder waar ik was")
     assert chat.state == before and chat.screens[0].ask is not None

@@ -1,6 +1,6 @@
 """Random conversations: whatever arrives, in any order, the dialogue answers and never raises.
 
-Each example is a sequence of up to 20 events drawn while the conversation
+Each example is a sequence of up to 12 events drawn while the conversation
 runs: a button from the screens just shown, a stale button from earlier, typed
 text (places, problem words, crisis words, nonsense), locations (in and far
 outside NL/BE), commands (with good and bad deep-link payloads), stickers and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from dialogkit import Chat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,6 +46,18 @@ TEXTS = [
     "meer",
     "herinner me",
     "ik wil niet meer leven",
+    "terug",
+    "vorige",
+    "opnieuw",
+    "stop",
+    "Klopt",
+    "Iets aanpassen",
+    "mijn vrouw drinkt, we wonen in Den Bosch",
+    "mijn vader drinkt heel veel en ik ben 15",
+    "hi, my husband drinks too much",
+    "is het religieus?",
+    "moet ik dan zeggen dat ik alcoholist ben?",
+    "ik weet echt niet wat ik hier moet typen eigenlijk",
     "😀",
     "",
     "a" * 500,
@@ -99,15 +112,16 @@ def events(data: st.DataObject, chat: Chat):
     return Unsupported(data.draw(st.sampled_from(["sticker", "voice", "photo", "contact"])))
 
 
+@pytest.mark.timeout(600)  # 2,000 conversations: about a minute on a busy 2-core machine
 @settings(
-    max_examples=150,
+    max_examples=2000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(data=st.data(), language=st.sampled_from(["nl", "en"]))
 def test_any_sequence_of_events_gets_an_answer_in_the_persons_language(data, language):
     chat = Chat(language=language)
-    for _ in range(data.draw(st.integers(min_value=1, max_value=20))):
+    for _ in range(data.draw(st.integers(min_value=1, max_value=12))):
         turn = chat.send(events(data, chat))  # Chat asserts a screen and a JSON round trip
         for screen in turn.screens:
             assert screen.text.strip()

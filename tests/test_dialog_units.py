@@ -12,10 +12,12 @@ from dialogkit import NOW, catalogue
 from icalendar import Calendar
 
 from catalogue.kinds import Problem, Relation, Seeker
+from catalogue.places import PlaceIndex
 from dialogs import DialogState, Step, state_from_json, state_to_json
 from dialogs.calendar import meeting_ics
 from dialogs.formatting import distance, meeting_time
-from dialogs.understanding import normalise, relation_from_text
+from dialogs.reader import read
+from dialogs.words import normalise
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -84,6 +86,23 @@ def test_unreadable_or_outdated_state_gives_a_fresh_one(stored):
     assert state_from_json(stored) == DialogState()
 
 
+def test_a_version_1_state_reads_on_where_it_was():
+    """Before the summary and "Terug": an aim was a plain bool, and a search was never confirmed."""
+    at_results = '{"v": 1, "step": "res", "seeker": "naaste", "relation": "partner", '
+    at_results += '"for_them": false, "problem": "alcohol", "place_id": "gn:2745912"}'
+    state = state_from_json(at_results)
+    assert (state.step, state.for_them, state.confirmed) == (Step.RESULTS, False, True)
+    at_aim = state_from_json('{"v": 1, "step": "aim", "seeker": "naaste", "for_them": false}')
+    assert (at_aim.step, at_aim.for_them, at_aim.confirmed) == (Step.AIM, None, False)
+
+
+def test_the_history_for_terug_is_stored_and_bounded():
+    state = DialogState(step=Step.WHERE, history=(Step.WHO, Step.PROBLEM))
+    assert state_from_json(state_to_json(state)) == state
+    too_long = json.loads(state_to_json(state)) | {"history": ["who"] * 9}
+    assert state_from_json(json.dumps(too_long)) == DialogState()
+
+
 def test_a_stored_state_holds_no_words_of_the_person():
     state = DialogState(step=Step.RESULTS, seeker=Seeker.SELF, problem=Problem.ALCOHOL)
     data = json.loads(state_to_json(state))
@@ -142,4 +161,4 @@ def test_normalise(text, normalised):
     ],
 )
 def test_relation_words(text, relation):
-    assert relation_from_text(text) is relation
+    assert read(text, PlaceIndex.bundled()).relation is relation

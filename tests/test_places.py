@@ -139,3 +139,12 @@ def test_same_name_in_two_countries_is_a_choice(places: PlaceIndex) -> None:
         ("Limburg (BE)", Country.BE),
         ("Overijssel", Country.NL),
     }
+
+
+def test_named_finds_only_a_places_own_name_or_nickname(places: PlaceIndex) -> None:
+    assert places.named("Den Bosch").place.name == "'s-Hertogenbosch"
+    assert places.named("zwolle").place.name == "Zwolle"
+    assert len(places.named("Bergen").choices) == 3
+    assert places.named("Amsterdm") is None  # no typos: lookup forgives those
+    assert places.named("liever") is None  # lookup would suggest Lievelde
+    assert places.named("") is None

@@ -53,7 +53,8 @@ async def test_the_database_file_alone_names_nobody_and_forgets_on_request(
 ) -> None:
     await bot.say(CHAT, "/start voorbeeldkliniek-utrecht_ss")  # counted for the clinic
     await bot.say(CHAT, STORY)  # understood as alcohol
-    reply = await bot.say(CHAT, TYPED_PLACE)
+    await bot.say(CHAT, TYPED_PLACE)
+    reply = await bot.press(CHAT, "Klopt")
     first = next(label for label in reply.buttons if "AA Utrecht Centrum" in label)
     await bot.press(CHAT, first)
     await bot.press(CHAT, "Herinner me")

@@ -82,21 +82,25 @@ async def test_a_reminder_set_in_the_conversation_fires_at_the_minute_confirmed(
     await bot.say(CHAT, "/start")
     await bot.press(CHAT, "Voor mezelf")
     await bot.press(CHAT, "Alcohol")
-    reply = await bot.say(CHAT, "Utrecht")
+    await bot.say(CHAT, "Utrecht")
+    reply = await bot.press(CHAT, "Klopt")
     first = next(label for label in reply.buttons if "AA Utrecht Centrum" in label)
     await bot.press(CHAT, first)
     await bot.press(CHAT, "Herinner me")
     await bot.press(CHAT, "Twee uur ervoor")
     reply = await bot.press(CHAT, "Alleen de volgende keer")
     assert "17:30" in reply.text  # the exact time, confirmed before it is set
-    await bot.press(CHAT, "Ja, graag")
+    reply = await bot.press(CHAT, "Ja, graag")
+    assert "vergrendelscherm" in reply.text  # said once, with the first reminder
 
     assert await run_at(bot, datetime(2026, 11, 24, 17, 29, tzinfo=AMS)) == 0
     assert reminders_to(bot, CHAT) == []
     assert await run_at(bot, datetime(2026, 11, 24, 17, 30, tzinfo=AMS)) == 1
 
     [message] = reminders_to(bot, CHAT)
-    assert "AA Utrecht Centrum" in message.text
+    lock_screen, details = message.text.split("\n", 1)
+    assert lock_screen == "⏰ Herinnering: vanavond 19:30"  # no group, organisation or addiction
+    assert "AA Utrecht Centrum" in details
     assert "dinsdag 24 november, 19:30" in message.text
     assert "Utrecht" in message.text and "welkom" in message.text
     assert "niets te vertellen" in message.text
@@ -308,6 +312,7 @@ async def test_a_cancelled_date_is_told_and_a_weekly_reminder_goes_on(bot) -> No
 
     [notice] = [c for c in bot.api.sent_to(CHAT) if "gaat niet door" in c.text]
     assert "dinsdag 24 november" in notice.text and "dinsdag 1 december" in notice.text
+    assert "AA" not in notice.text.splitlines()[0]  # what a lock screen shows
     assert await run_at(bot, datetime(2026, 11, 24, 17, 30, tzinfo=AMS)) == 0
     assert await run_at(bot, datetime(2026, 12, 1, 17, 30, tzinfo=AMS)) == 1
 
@@ -354,6 +359,7 @@ async def test_checkin_comes_the_morning_after_and_went_mixed_offers_other_group
     assert checkins_to(bot, CHAT) == []  # never at night
     await run_at(bot, datetime(2026, 11, 25, 8, 0, tzinfo=AMS))
     [checkin] = checkins_to(bot, CHAT)
+    assert checkin.text.splitlines()[0] == "Hoe ging het?"  # no group on a lock screen
     assert checkin.button_labels == [
         "Ik ben gegaan",
         "Ik ben niet gegaan",
@@ -428,7 +434,8 @@ async def test_an_english_speaker_gets_the_reminder_in_english(bot) -> None:
     await bot.say(CHAT, "/start", language_code="en")
     await bot.press(CHAT, "For myself", language_code="en")
     await bot.press(CHAT, "Alcohol", language_code="en")
-    reply = await bot.say(CHAT, "Utrecht", language_code="en")
+    await bot.say(CHAT, "Utrecht", language_code="en")
+    reply = await bot.press(CHAT, "Yes, that's right", language_code="en")
     first = next(label for label in reply.buttons if "AA Utrecht Centrum" in label)
     await bot.press(CHAT, first, language_code="en")
     for label in ("Remind me", "Two hours before", "Just the next time", "Yes, please"):

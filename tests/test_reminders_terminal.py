@@ -60,6 +60,7 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
         await terminal.send(ButtonPressed("who:self"))
         await terminal.send(ButtonPressed("prob:alcohol"))
         await terminal.send(TextSent("Utrecht"))
+        await terminal.send(TextSent("Klopt"))  # a button's label, typed
         lines = out.getvalue().splitlines()
         label = next(line for line in lines if line.startswith("[") and "Utrecht Centrum" in line)
         number = label.split("]")[0].lstrip("[")  # typed, as a person would
@@ -71,7 +72,7 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
         assert "⏰" not in out.getvalue()
 
         clock.set(datetime(2026, 11, 24, 17, 30, tzinfo=AMS))
-        await out.until("⏰ Herinnering: AA Utrecht Centrum")
+        await out.until("⏰ Herinnering: vanavond 19:30")
         assert "[1] Ik ga" in out.getvalue().split("⏰")[-1]  # its buttons are numbered choices
     finally:
         background.cancel()

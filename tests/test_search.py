@@ -1,4 +1,4 @@
-"""Search: fit, nearest first within a radius, filters, next occurrence, fallback."""
+"""Search: fit, then distance within a radius, filters, next occurrence, fallback."""
 
 from __future__ import annotations
 
@@ -105,7 +105,9 @@ def find(cat: Catalogue, query: Query, **kwargs):
 ALCOHOL = Query(Seeker.SELF, Problem.ALCOHOL, origin=UTRECHT)
 
 
-def test_nearest_first_with_distance_and_next_meeting() -> None:
+def test_fit_then_distance_with_next_meeting() -> None:
+    """InTact, second in the fit row, counts 10 km farther: at 0 km it comes after AA at
+    7.6 km and before AA at 19.5 km."""
     cat = catalogue(
         meeting("amersfoort", at=AMERSFOORT),
         meeting("zeist", at=ZEIST),
@@ -113,11 +115,16 @@ def test_nearest_first_with_distance_and_next_meeting() -> None:
     )
     result = find(cat, ALCOHOL)
     assert result.nearby and result.total == 3
-    assert [m.meeting.id for m in result.matches] == ["utrecht", "zeist", "amersfoort"]
-    assert [round(m.distance_km or 0) for m in result.matches] == [0, 8, 19]
-    assert result.matches[0].next_at == datetime(2026, 11, 26, 19, 30, tzinfo=AMSTERDAM)
-    assert result.matches[1].next_at == datetime(2026, 11, 24, 19, 30, tzinfo=AMSTERDAM)
-    assert result.matches[0].organisation.id == "intact"
+    assert [m.meeting.id for m in result.matches] == ["zeist", "utrecht", "amersfoort"]
+    assert [round(m.distance_km or 0) for m in result.matches] == [8, 0, 19]
+    assert result.matches[0].next_at == datetime(2026, 11, 24, 19, 30, tzinfo=AMSTERDAM)
+    assert result.matches[1].next_at == datetime(2026, 11, 26, 19, 30, tzinfo=AMSTERDAM)
+    assert result.matches[1].organisation.id == "intact"
+
+
+def test_same_organisation_nearest_first() -> None:
+    cat = catalogue(meeting("amersfoort", at=AMERSFOORT), meeting("zeist", at=ZEIST))
+    assert [m.meeting.id for m in find(cat, ALCOHOL).matches] == ["zeist", "amersfoort"]
 
 
 def test_only_fitting_organisations() -> None:
@@ -223,16 +230,17 @@ def test_fallback_when_nothing_nearby_gives_contacts_and_online() -> None:
     )
     result = find(cat, Query(Seeker.SELF, Problem.ALCOHOL, origin=GRONINGEN))
     assert not result.nearby and result.matches == () and result.total == 0
-    assert [o.id for o in result.contacts] == ["aa"]  # intact has no website or phone
+    # Every fitting organisation, also InTact, which has no website or phone here.
+    assert [o.id for o in result.contacts] == ["aa", "intact"]
     assert [m.meeting.id for m in result.online] == ["online-tue", "online-fri"]
     assert all(m.distance_km is None for m in result.online)
 
 
-def test_contacts_prefer_organisations_of_the_origins_country() -> None:
+def test_contacts_put_organisations_of_the_origins_country_first() -> None:
     result = find(catalogue(), Query(Seeker.SELF, Problem.GAMBLING, origin=GENT))
-    assert [o.id for o in result.contacts] == ["ag"]  # none in BE: all reachable ones
+    assert [o.id for o in result.contacts] == ["ag"]  # none in BE: the Dutch one still
     result = find(catalogue(), Query(Seeker.SELF, Problem.ALCOHOL, origin=GENT))
-    assert [o.id for o in result.contacts] == ["aa"]
+    assert [o.id for o in result.contacts] == ["aa", "intact"]  # AA is in BE too
 
 
 def test_online_only_search_is_soonest_first() -> None:

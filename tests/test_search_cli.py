@@ -21,7 +21,7 @@ def search(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_utrecht_alcohol_lists_sample_meetings_nearest_first(tmp_path: Path) -> None:
+def test_utrecht_alcohol_lists_sample_meetings_by_fit_then_distance(tmp_path: Path) -> None:
     done = search(
         tmp_path, "--near", "Utrecht", "--for", "self", "--problem", "alcohol",
         "--at", "2026-11-23T12:00",
@@ -29,8 +29,13 @@ def test_utrecht_alcohol_lists_sample_meetings_nearest_first(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Meetings near Utrecht (Utrecht), as of 2026-11-23T12:00+01:00:"
-    distances = [float(line.split()[0]) for line in lines if " km" in line and "next:" in line]
-    assert distances and distances == sorted(distances)
+    titles = [line.split(". ", 1)[1] for line in lines if line[:3].strip().endswith(".")]
+    # AA (best fit) before Buitenveldert; groups for a specific audience after both.
+    assert titles[:2] == [
+        "AA — AA Utrecht Centrum [sample]",
+        "Buitenveldert — Buitenveldert-groep Utrecht [sample]",
+    ]
+    assert "AA — AA Utrecht Jongeren (tot 35) [sample]" in titles[2:]
     assert "[sample]" in done.stdout
     assert "november 2026" in done.stdout  # Dutch dates through Babel
 

@@ -44,14 +44,16 @@ def run_bot(data_dir: Path, *lines: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_whole_search_through_a_pipe(tmp_path: Path):
-    # Voor mezelf → Alcohol → "Utrecht" → the first result → "Op de kaart" → "In mijn agenda"
-    done = run_bot(tmp_path, "1", "1", "Utrecht", "1", "3", "1")
+    # Voor mezelf → Alcohol → "Utrecht" → Klopt → the first result → "Op de kaart" →
+    # "In mijn agenda"
+    done = run_bot(tmp_path, "1", "1", "Utrecht", "1", "1", "3", "1")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "[1] Voor mezelf" in out
     assert "[1] Alcohol" in out
-    assert "Bijeenkomsten bij Utrecht" in out
-    assert "[voorbeeld]" in out
+    assert "Ik begrijp: je zoekt een groep voor jezelf, over alcohol, bij Utrecht." in out
+    assert "Voor jezelf · Alcohol · bij Utrecht" in out
+    assert "Deze bijeenkomsten bestaan niet echt" in out  # the sample label
     # The meeting page's map pin (on request) as a line with the address and coordinates.
     pin = next(line for line in out.splitlines() if line.startswith("📍 "))
     assert "Utrecht" in pin and "(52." in pin
@@ -71,12 +73,12 @@ def test_location_commands_and_a_restart_through_a_pipe(tmp_path: Path):
     first = run_bot(tmp_path, "1", "5")  # for myself, gambling
     assert first.returncode == 0, first.stderr
     # A new process continues the same conversation: /start offers to resume.
-    done = run_bot(tmp_path, "/location nowhere", "/location 52.0907 5.1214")
+    done = run_bot(tmp_path, "/location nowhere", "/location 52.0907 5.1214", "1")
     assert done.returncode == 0, done.stderr
     assert "usage: /location LAT LON" in done.stdout
     assert "[1] Verder waar ik was" in done.stdout
     # The answers from before the restart (gambling) shape the results for the location.
-    assert "Bijeenkomsten bij Utrecht" in done.stdout
+    assert "Voor jezelf · Gokken · bij Utrecht" in done.stdout
 
 
 def test_end_of_input_right_away_exits_cleanly(tmp_path: Path):
@@ -155,7 +157,7 @@ def test_a_screen_prints_text_numbered_buttons_and_extras(tmp_path: Path):
             Screen(
                 "Tweede",
                 ((Button("Terug", "b:back"),),),
-                ask=AskLocation("Deel mijn locatie", other_label="Online"),
+                ask=AskLocation("Deel mijn locatie", other_labels=("Online",)),
                 venue=VenuePin(52.1, 5.1, "AA Utrecht", "Oudegracht 1, Utrecht"),
                 attachment=Attachment("../../evil.ics", b"BEGIN:VCALENDAR", "text/calendar"),
             ),
@@ -171,8 +173,8 @@ def test_a_screen_prints_text_numbered_buttons_and_extras(tmp_path: Path):
 
 
 def test_a_reminder_set_in_the_terminal_is_kept(tmp_path: Path):
-    # Result 2 → Herinner me → Twee uur ervoor → Alleen de volgende keer → Ja, graag
-    done = run_bot(tmp_path, "1", "1", "Utrecht", "2", "2", "2", "1", "1", "/herinneringen")
+    # Klopt → result 2 → Herinner me → Twee uur ervoor → Alleen de volgende keer → Ja, graag
+    done = run_bot(tmp_path, "1", "1", "Utrecht", "1", "2", "2", "2", "1", "1", "/herinneringen")
     assert done.returncode == 0, done.stderr
     listing = done.stdout.split("Je herinneringen:", 1)[1]
     assert listing.lstrip().startswith("1. ") and "[1] Stop 1" in listing

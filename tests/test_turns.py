@@ -75,6 +75,8 @@ async def test_a_person_reaches_results_and_the_state_is_stored(storage, world):
     assert await stored_step(storage) is Step.PROBLEM
     screens = await runner.handle(CHAT_ID, TextSent("alcohol"), "nl", NOW)
     screens = await runner.handle(CHAT_ID, TextSent("Utrecht"), "nl", NOW)
+    assert await stored_step(storage) is Step.CONFIRM
+    screens = await runner.handle(CHAT_ID, press(screens, "Klopt"), "nl", NOW)
     assert await stored_step(storage) is Step.RESULTS
     assert any("Utrecht" in screen.text for screen in screens)
 
@@ -98,7 +100,7 @@ async def test_restart_in_the_middle_continues_the_step(tmp_path: Path, world):
     )
     assert await stored_step(second) is Step.WHERE
     screens = await runner.handle(CHAT_ID, TextSent("Utrecht"), "nl", later)
-    assert await stored_step(second) is Step.RESULTS
+    assert await stored_step(second) is Step.CONFIRM
     await second.close()
 
 

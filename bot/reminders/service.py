@@ -55,7 +55,7 @@ from dialogs.effects import (
     SetReminder,
     SkipOccurrence,
 )
-from dialogs.reminders import notice_message, reminder_message
+from dialogs.reminder_messages import notice_message, reminder_message
 from dialogs.screen import Screen
 from locales import DEFAULT_LANGUAGE
 
@@ -392,7 +392,7 @@ class ReminderService:
         organisation = self.catalogue.organisations.get(meeting.organisation_id)
         name = organisation.short_name if organisation else ""
         return reminder_message(
-            meeting, name, occurrence_at, row.reminder_id or 0, row.id, language
+            meeting, name, occurrence_at, row.reminder_id or 0, row.id, language, now
         )
 
     async def _retry_at(self, row: Planned, at: datetime) -> None:

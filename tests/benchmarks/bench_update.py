@@ -4,7 +4,7 @@ Run: ``.venv/bin/python tests/benchmarks/bench_update.py`` (``--turns N``, ``--m
 
 One "update" is one `TurnRunner.handle` call, exactly what the Telegram and
 terminal adapters do per message: keyed hash of the chat id, load and decrypt
-the state from SQLite, `dialogs.advance` (understanding, search over the
+the state from SQLite, `dialogs.advance` (reading, search over the
 catalogue, formatting), encrypt and save the state (a committed write in WAL
 mode), carry out effects. No network, no rendering to Telegram.
 

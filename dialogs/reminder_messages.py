@@ -28,11 +28,12 @@ from catalogue.models import Catalogue, Meeting
 from catalogue.recurrence import next_meeting_at
 from dialogs.actions import REMINDERS, action, fits, parse_action, small_id
 from dialogs.context import ReminderView, TurnContext
-from dialogs.effects import CancelReminder, Metric, RemindLater, SetReminder, SkipOccurrence
-from dialogs.formatting import meeting_time
+from dialogs.effects import CancelReminder, Metric, RemindLater, SetReminder, SkipOccurrence, metric
+from dialogs.formatting import meeting_time, relative_time
+from dialogs.pages import resolve
+from dialogs.pages.page import Show
 from dialogs.screen import Button, Screen, VenuePin
 from dialogs.state import DialogState, Step
-from dialogs.steps import current, metric
 from dialogs.turn import Turn
 from locales import translations
 
@@ -67,13 +68,18 @@ def reminder_message(
     reminder_id: int,
     row_id: int,
     language: str,
+    now: datetime,
 ) -> Screen:
-    """The reminder: the meeting, its time, where (address or online link), a welcome."""
+    """The reminder: its time, then the meeting, where (address or online link), a welcome.
+
+    The first line is what a lock screen shows, so it names only the time: never the
+    group, its organisation or what it is about.
+    """
     _ = translations(language).gettext
     lines = [
-        _("⏰ Herinnering: {name} ({organisation})").format(
-            name=meeting.name, organisation=organisation_name
-        ),
+        _("⏰ Herinnering: {when}").format(when=relative_time(occurrence_at, now, language, _)),
+        "",
+        f"{meeting.name} ({organisation_name})",
         f"🗓 {meeting_time(occurrence_at, language)}",
     ]
     lines.extend(_where_lines(meeting, language))
@@ -117,7 +123,9 @@ def notice_message(
     rows: list[tuple[Button, ...]] = []
     if kind == "cancelled" and meeting is not None:
         occurrence_at = datetime.fromisoformat(when).astimezone(_zone(meeting))
-        text = _("{name} gaat niet door op {when}.").format(
+        # The first line is all a lock screen shows: the time, not the group.
+        text = _("Gaat niet door: {when}").format(when=meeting_time(occurrence_at, language))
+        text += "\n\n" + _("{name} gaat niet door op {when}.").format(
             name=meeting.name, when=meeting_time(occurrence_at, language)
         )
         next_at = next_meeting_at(meeting, max(now, occurrence_at) + timedelta(minutes=1))
@@ -128,7 +136,8 @@ def notice_message(
         if fits(PREFIX, "show", meeting.id):
             rows.append((Button(_("Bekijk de bijeenkomst"), action(PREFIX, "show", meeting.id)),))
     else:
-        text = _(
+        text = _("Een herinnering van je is gestopt.") + "\n\n"
+        text += _(
             "{name} staat niet meer in mijn overzicht: misschien is de groep gestopt of "
             "verhuisd. Je herinnering daarvoor is gestopt."
         ).format(name=name)
@@ -256,13 +265,16 @@ def _weekly(state: DialogState, meeting: Meeting, ctx: TurnContext) -> Turn:
         text += "\n" + _("De volgende bijeenkomst is {when}.").format(
             when=meeting_time(next_at, ctx.language)
         )
-    effects = (SetReminder(meeting.id, offsets, weekly=True), *metric(state, Metric.REMINDER_SET))
+    effects = (
+        SetReminder(meeting.id, offsets, weekly=True),
+        *metric(state.clinic_id, Metric.REMINDER_SET),
+    )
     return Turn(state, (Screen(text),), effects)
 
 
 def meeting_page_turn(state: DialogState, meeting_id: str, ctx: TurnContext) -> Turn:
     """Open a meeting's page from a reminder, a notice or a check-in (the dialogue's own page)."""
-    return current(replace(state, step=Step.MEETING, meeting_id=meeting_id), ctx)
+    return resolve(state, Show(replace(state, step=Step.MEETING, meeting_id=meeting_id)), ctx)
 
 
 def _view(ctx: TurnContext, reminder_id: str) -> ReminderView | None:
