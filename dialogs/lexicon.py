@@ -78,6 +78,7 @@ class RelationsFile(_Strict):
     their_role: dict[Relation, list[str]]
     role_prefixes: list[str]
     bare_roles: list[str]
+    introducers: list[str]
     of_mine: list[str]
     my_role: dict[Relation, list[str]]
     teen_words: list[str]
@@ -90,6 +91,7 @@ class RelationsFile(_Strict):
         "adjectives",
         "role_prefixes",
         "bare_roles",
+        "introducers",
         "of_mine",
         "teen_words",
         "role_fillers",
@@ -198,6 +200,7 @@ class Lexicon:
     adjectives: frozenset[str]
     their_role: PhraseSet  # values: Relation
     bare_roles: frozenset[str]
+    introducers: PhraseSet
     of_mine: PhraseSet
     my_role: PhraseSet  # values: Relation
     teen_words: PhraseSet
@@ -298,6 +301,7 @@ def lexicon() -> Lexicon:
         adjectives=frozenset(relations.adjectives),
         their_role=PhraseSet(_roles(relations)),
         bare_roles=frozenset(relations.bare_roles),
+        introducers=PhraseSet(_phrases(relations.introducers, True)),
         of_mine=PhraseSet(_phrases(relations.of_mine, True)),
         my_role=PhraseSet(
             (p for relation, texts in relations.my_role.items() for p in _phrases(texts, relation)),
