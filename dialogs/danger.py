@@ -199,6 +199,9 @@ def _free(spans: list[Span], blocked: list[Span]) -> bool:
 
 RULES = DangerRules.load()
 """The shipped rules, loaded once: a broken file stops the bot at start-up."""
+# simplemma loads its dictionaries on first use (0.4 s): pay that when the rules load, at
+# start-up, rather than on someone's first message.
+RULES.detect("opwarmen")
 
 
 def detect_danger(text: str) -> frozenset[DangerKind]:
