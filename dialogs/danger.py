@@ -199,6 +199,10 @@ def _free(spans: list[Span], blocked: list[Span]) -> bool:
 
 RULES = DangerRules.load()
 """The shipped rules, loaded once: a broken file stops the bot at start-up."""
+# simplemma loads each language's dictionary on its first look-up in it (0.4 to 0.8 s): pay
+# that when the rules load, at start-up, rather than on someone's first message. A word that
+# neither language knows ("qzx") makes it look in Dutch and then in English.
+RULES.detect("opwarmen qzx")
 
 
 def detect_danger(text: str) -> frozenset[DangerKind]:
