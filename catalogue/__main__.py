@@ -110,6 +110,7 @@ def summary_lines(catalogue: Catalogue, today: date) -> list[str]:
         f"clinics: {len(catalogue.clinics)} (sample: {clinics_sample})",
         f"places covered: {len(places)} ({country_text or 'none'})",
         f"fit rules: {len(catalogue.fit_rules)}",
+        *(f"left out of a bundled copy: {line}" for line in catalogue.left_out),
     ]
 
 
@@ -177,7 +178,7 @@ def stats_lines(
 
 
 def stale_lines(catalogue: Catalogue, today: date) -> list[str]:
-    """Records whose source was last verified more than a year before `today`."""
+    """Records whose facts date from more than a year before `today` (checked, or copied)."""
     cutoff = today - STALE_AFTER
     stale: list[str] = []
     for kind, records in (
@@ -187,19 +188,19 @@ def stale_lines(catalogue: Catalogue, today: date) -> list[str]:
     ):
         groups: dict[tuple[date, str], list[str]] = defaultdict(list)
         for record in records:
-            if record.source.verified_on < cutoff:
-                groups[(record.source.verified_on, record.source.name)].append(record.id)
+            if record.source.dated_on < cutoff:
+                groups[(record.source.dated_on, record.source.name)].append(record.id)
         for (verified_on, name), ids in sorted(groups.items()):
             stale.append(
                 f"  {len(ids)} {kind}(s) verified {verified_on} ({name}): {', '.join(sorted(ids))}"
             )
     by_source: Counter[tuple[date, str]] = Counter(
-        (m.source.verified_on, m.source.name)
+        (m.source.dated_on, m.source.name)
         for m in catalogue.meetings.values()
-        if m.source.verified_on < cutoff
+        if m.source.dated_on < cutoff
     )
-    for (verified_on, name), count in sorted(by_source.items()):
-        stale.append(f"  {count} meeting(s): verified {verified_on} ({name})")
+    for (dated_on, name), count in sorted(by_source.items()):
+        stale.append(f"  {count} meeting(s): dated {dated_on} ({name})")
     header = f"Not verified for over a year (before {cutoff.isoformat()}): {len(stale)} line(s)"
     return [header, *stale] if stale else [header.replace(": 0 line(s)", ": none")]
 

@@ -1,7 +1,8 @@
 """``python -m catalogue import``: bring a feed's meetings into the data directory.
 
 Prints one summary line (added, updated, unchanged, retired, restored,
-skipped) and every skipped record with its reason, so the operator can ask
+skipped), every skipped record with its reason and every record imported
+with less than it said (degraded), so the operator can ask
 the feed's keepers to fix it. Exit 0 when the file was written (even with
 skipped records), 1 when nothing could be imported.
 """
@@ -25,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         required=True,
         choices=[f.value for f in FeedFormat],
-        help="meeting-guide (AA, 12 Step Meeting List), bmlt (NA), csv (the template)",
+        help="meeting-guide (AA, 12 Step Meeting List), bmlt (NA), csv (the template), "
+        "fellow-finder (the nightly copy of the Dutch AA, NA and CA lists)",
     )
     parser.add_argument("file", type=Path, help="the feed file (JSON or CSV)")
     parser.add_argument(
@@ -62,6 +64,8 @@ def main(args: argparse.Namespace) -> int:
         return 1
     for skipped in report.skipped:
         print(f"skipped: {skipped}")
+    for degraded in report.degraded:
+        print(f"degraded: {degraded}")
     for note in report.notes:
         print(f"note: {note}")
     for merged in report.merged:

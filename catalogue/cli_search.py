@@ -22,6 +22,7 @@ from catalogue.cli_options import add_data_dir
 from catalogue.errors import DataFilesError
 from catalogue.kinds import Attribute, Problem, Relation, Seeker
 from catalogue.loading import default_data_dir, load_catalogue
+from catalogue.models import Meeting
 from catalogue.places import Place, PlaceIndex
 from catalogue.search import Filters, Match, Query, SearchIndex
 
@@ -146,7 +147,18 @@ def _print_match(number: int, match: Match) -> None:
     print(f"    {where} · next: {when} · {access}" + (f" · {', '.join(extras)}" if extras else ""))
     if meeting.venue is not None:
         venue = meeting.venue
-        print(f"    {venue.address}, {venue.postcode} {venue.city}")
+        print(f"    {', '.join(p for p in (venue.address, venue.postcode) if p)} {venue.city}")
+    print(f"    {provenance(meeting)}")
+
+
+def provenance(meeting: Meeting) -> str:
+    """``data as of 2026-07-18 (NA Nederland (nanederland.nl)) · https://...``: date and source."""
+    source = meeting.source
+    if source.sample:
+        return f"sample data ({source.name})"
+    dated = f"data as of {source.as_of}" if source.as_of else f"checked {source.verified_on}"
+    link = meeting.url or source.url
+    return f"{dated} ({source.name})" + (f" · {link}" if link else "")
 
 
 if __name__ == "__main__":  # pragma: no cover - normally run through ``python -m catalogue``

@@ -49,16 +49,31 @@ class Problem(StrEnum):
 
 
 class Attribute(StrEnum):
-    """What a meeting is like, beyond its time and place; used as search filters."""
+    """What a meeting is like, beyond its time and place; used as search filters.
+
+    `OPEN`: anyone interested may come; `CLOSED`: only people who want to
+    stop themselves. `NEWCOMERS`: meant for beginners. `RESTRICTED`: the
+    venue limits who may enter (a clinic, a prison).
+    The language a meeting is held in is no attribute: see `Meeting.languages`.
+    """
 
     OPEN = "open"
     CLOSED = "closed"
     WOMEN = "women"
     MEN = "men"
     YOUTH = "youth"
-    ENGLISH = "english"
     LGBTQ = "lgbtq"
     WHEELCHAIR = "wheelchair"
+    NEWCOMERS = "newcomers"
+    RESTRICTED = "restricted"
+
+
+class Attendance(StrEnum):
+    """How a meeting can be attended."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
 
 
 class Country(StrEnum):

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.duplicates import one_entry_per_meeting
-from catalogue.errors import DataFileError, DataFilesError
+from catalogue.errors import CatalogueError, DataFileError, DataFilesError
 from catalogue.kinds import Relation, Seeker
 from catalogue.models import Catalogue, FitRule, Helpline, Meeting, Organisation, Source
 from catalogue.schema import KINDS, FileContext, SourceBlock, read_record, read_source
@@ -63,6 +63,10 @@ __all__ = [
 
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent / "data"
 DATA_DIR_ENV = "ZELFHULPWIJZER_DATA_DIR"
+SAMPLES_ENV = "ZELFHULPWIJZER_SAMPLES"
+SAMPLE_MEETINGS = "meetings.yaml"
+#: The bundled copies of real meeting lists (fellow-finder JSON), read by their importer.
+REAL_COPIES_DIR = BUNDLED_DATA_DIR / "real"
 
 
 # --------------------------------------------------------------------------- public API
@@ -76,9 +80,25 @@ def default_data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV) or "var")
 
 
-def bundled_files() -> list[Path]:
-    """The data files shipped with the code, in a stable order."""
-    return sorted(BUNDLED_DATA_DIR.glob("*.yaml"))
+def samples_wanted() -> bool:
+    """Demo mode (``ZELFHULPWIJZER_SAMPLES=1``): the invented sample meetings, not the real ones."""
+    return os.environ.get(SAMPLES_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def bundled_files(*, samples: bool | None = None) -> list[Path]:
+    """The data files shipped with the code, in a stable order.
+
+    By default the real meetings (the fellow-finder copy in ``data/real/``);
+    in demo mode (`samples` True, or None and `samples_wanted()`) the sample
+    meetings of ``meetings.yaml`` instead, which are labelled wherever shown.
+    """
+    samples = samples_wanted() if samples is None else samples
+    files = [
+        path
+        for path in sorted(BUNDLED_DATA_DIR.glob("*.yaml"))
+        if samples or path.name != SAMPLE_MEETINGS
+    ]
+    return files if samples else [*files, *sorted(REAL_COPIES_DIR.glob("*.json"))]
 
 
 def import_files(data_dir: Path) -> list[Path]:
@@ -163,9 +183,11 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
     record["timezone"] = meeting.timezone
     if meeting.venue is not None:
         v = meeting.venue
-        record["venue"] = {
-            "address": v.address,
-            "postcode": v.postcode,
+        record["venue"] = {"name": v.name} if v.name else {}
+        record["venue"] |= {"address": v.address}
+        if v.postcode:  # many feeds leave it out; the venue is placed by its coordinates
+            record["venue"]["postcode"] = v.postcode
+        record["venue"] |= {
             "city": v.city,
             "country": v.country.value,
             "lat": v.lat,
@@ -176,9 +198,17 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
         record["online"] = {k: v for k, v in online.items() if v is not None}
     if meeting.attributes:
         record["attributes"] = sorted(a.value for a in meeting.attributes)
-    record["language"] = meeting.language
+    record["languages"] = list(meeting.languages)
     if meeting.notes is not None:
         record["notes"] = {"nl": meeting.notes.nl, "en": meeting.notes.en}
+    optional = {
+        "location_notes": meeting.location_notes,
+        "group_notes": meeting.group_notes,
+        "url": meeting.url,
+        "feedback": list(meeting.feedback) or None,
+        "changed_on": meeting.changed_on,
+    }
+    record |= {k: v for k, v in optional.items() if v is not None}
     if meeting.cancelled_on:
         record["cancelled_on"] = sorted(meeting.cancelled_on)
     if meeting.ends_on is not None:
@@ -193,11 +223,11 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
 def source_to_record(source: Source) -> dict[str, Any]:
     """The data-file form of a `Source` (for a file's top-level `source:` or a record)."""
     record: dict[str, Any] = {"name": source.name, "url": source.url}
-    record["verified_on"] = source.verified_on
+    if source.verified_on is not None:
+        record["verified_on"] = source.verified_on
     record["sample"] = source.sample
-    if source.imported_on is not None:
-        record["imported_on"] = source.imported_on
-    return record
+    optional = {"imported_on": source.imported_on, "as_of": source.as_of, "via": source.via}
+    return record | {k: v for k, v in optional.items() if v is not None}
 
 
 # --------------------------------------------------------------------------- whole load
@@ -258,6 +288,7 @@ class _Loader:
         self.errors: list[DataFileError] = []
         self.files: list[str] = []
         self.records: dict[str, list[_Loaded]] = {key: [] for key in KINDS}
+        self.left_out: list[str] = []
 
     @staticmethod
     def display_name(path: Path) -> str:
@@ -291,6 +322,9 @@ class _Loader:
     def read_new_file(self, path: Path) -> None:
         file = self.display_name(path)
         self.files.append(file)
+        if path.suffix == ".json":
+            self.read_real_copy(path, file)
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -369,6 +403,23 @@ class _Loader:
                 label = f"{kind.label} '{rid}'" if rid else f"{kind.label} #{index + 1}"
                 self.records[key].append(_Loaded(loaded, file, label))
 
+    def read_real_copy(self, path: Path, file: str) -> None:
+        """A fellow-finder copy, read by its importer and checked by the meeting model.
+
+        The copy is kept as it was published, so a record the importer cannot
+        use is left out (`python -m catalogue validate` lists them), not an error.
+        """
+        from catalogue.importers.real_copies import read_real_copy
+
+        try:
+            parsed = read_real_copy(path, file, self.today)
+        except CatalogueError as error:
+            self.errors.append(DataFileError(file, None, None, str(error)))
+            return
+        self.left_out.extend(str(skipped) for skipped in parsed.skipped)
+        for meeting in parsed.meetings:
+            self.records["meetings"].append(_Loaded(meeting, file, f"meeting '{meeting.id}'"))
+
     def named_sources(self, file: str, raw: Any, context: FileContext) -> dict[str, SourceBlock]:
         """A file's `sources:` table, that records name (``source: echo-2009``)."""
         if raw is None:
@@ -435,6 +486,7 @@ class _Loader:
             clinics=clinics,
             fit_rules=tuple(item.record for item in self.records["fit"]),
             files=tuple(self.files),
+            left_out=tuple(self.left_out),
         )
 
     def check_fit_rule(self, item: _Loaded, organisations: Mapping[str, Organisation]) -> None:

@@ -1,8 +1,9 @@
 """The records of the catalogue: frozen values, no I/O.
 
 Every record that a user may read carries a `Source`: where the facts come
-from, when a person last checked them, and whether it is sample data that
-must be labelled as such wherever it is shown.
+from, when a person last checked them (or, for a copy of someone else's
+list, the date of that copy), and whether it is sample data that must be
+labelled as such wherever it is shown.
 
 Texts that a user reads (a description, what a first meeting is like) are
 data, not code, so they live in the data files in both languages as a
@@ -16,9 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from types import MappingProxyType
 
-from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
-
-LANGUAGES = ("nl", "en")
+from catalogue.kinds import Attendance, Attribute, Country, Problem, Relation, Seeker
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +33,36 @@ class LocalText:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a record's facts come from and when they were last verified.
+    """Where a record's facts come from, and as of when.
 
-    `sample` marks invented records shipped so that the bot can be tried out:
-    they are never to be presented as real.
+    Two kinds of date, never mixed up:
+
+    - `verified_on`: a person checked the facts on that day (organisations,
+      helplines; shown as "checked");
+    - `as_of`: the date of the copy or feed the facts were read from (a
+      fellowship's own meeting list). Nobody checked them; users are shown
+      "data of <as_of>" and sent to the official page.
+
+    A source has at least one of them. `name` is whose facts they are (the
+    fellowship's own site), `via` where our copy came from when that is
+    someone else (a mirror, an aggregator). `sample` marks invented records
+    shipped so that the bot can be tried out: they are never presented as real.
     """
 
     name: str
-    verified_on: date
+    verified_on: date | None = None
     url: str | None = None
     sample: bool = False
     imported_on: date | None = None
+    as_of: date | None = None
+    via: str | None = None
+
+    @property
+    def dated_on(self) -> date:
+        """The date the facts are from: the copy's date, else the day they were checked."""
+        day = self.as_of or self.verified_on
+        assert day is not None, "a source has verified_on or as_of (the loader checks)"
+        return day
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +87,7 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class Venue:
-    """A physical meeting place; coordinates are WGS84 degrees."""
+    """A physical meeting place; coordinates are WGS84 degrees. `name`: e.g. the building."""
 
     address: str
     postcode: str
@@ -77,14 +95,28 @@ class Venue:
     country: Country
     lat: float
     lon: float
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Online:
-    """How to join a meeting from home: a video link, a phone number, or both."""
+    """How to join a meeting from home: a video link, a dial-in, or both.
+
+    `url` is a conference link of a known provider (`catalogue.conference`);
+    `phone` is the whole dial string with its codes, as a caller needs it
+    (``+31 20 123 4567,,987654#``: the number, pauses, the meeting code).
+    """
 
     url: str | None = None
     phone: str | None = None
+
+    @property
+    def tel_uri(self) -> str | None:
+        """The dial string as a tap-to-call link (RFC 3966): ``tel:+31201234567,,987654%23``."""
+        if self.phone is None:
+            return None
+        kept = "".join(c for c in self.phone if c.isdigit() or c in "+,;*#")
+        return "tel:" + kept.replace("#", "%23")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +129,20 @@ class Meeting:
     `start` and `end` are wall-clock times in `timezone`, so a 19:30
     meeting stays at 19:30 across daylight-saving changes.
 
-    A meeting has a `venue`, an `online` way in, or both (hybrid).
-    `cancelled_on` lists single occurrences that do not take place;
-    `ends_on` is the last date it may take place; `retired_on` is set when
-    an importer no longer finds the meeting in its feed.
+    `end` is None when the source does not say (shown as "end not given";
+    no length is assumed).
+
+    A meeting has a `venue`, an `online` way in, or both (hybrid): see
+    `attendance`. `cancelled_on` lists single occurrences that do not take
+    place; `ends_on` is the last date it may take place; `retired_on` is set
+    when an importer no longer finds the meeting in its feed.
+
+    What a feed says about the meeting itself: `languages` (every language
+    it is held in, as ISO 639-1 codes, the main one first); `url`, its page
+    on the official listing; `feedback`, links or e-mail addresses to report
+    a mistake; `location_notes` and `group_notes`, the group's own words;
+    `changed_on`, when the source last changed the record (never shown as
+    "checked").
     """
 
     id: str
@@ -115,21 +157,33 @@ class Meeting:
     venue: Venue | None = None
     online: Online | None = None
     attributes: frozenset[Attribute] = frozenset()
-    language: str = "nl"
+    languages: tuple[str, ...] = ("nl",)
     notes: LocalText | None = None
     cancelled_on: frozenset[date] = frozenset()
     ends_on: date | None = None
     retired_on: date | None = None
+    url: str | None = None
+    feedback: tuple[str, ...] = ()
+    location_notes: str | None = None
+    group_notes: str | None = None
+    changed_on: date | None = None
 
     @property
     def is_online(self) -> bool:
         return self.online is not None
 
     @property
-    def duration(self) -> timedelta:
-        """How long a meeting lasts; 90 minutes when the data does not say."""
+    def attendance(self) -> Attendance:
+        """In person, online or hybrid: which of `venue` and `online` the meeting has."""
+        if self.venue is not None and self.online is not None:
+            return Attendance.HYBRID
+        return Attendance.ONLINE if self.venue is None else Attendance.IN_PERSON
+
+    @property
+    def duration(self) -> timedelta | None:
+        """How long a meeting lasts; None when the source gives no end."""
         if self.end is None:
-            return timedelta(minutes=90)
+            return None
         end_minutes = self.end.hour * 60 + self.end.minute
         minutes = end_minutes - (self.start.hour * 60 + self.start.minute)
         return timedelta(minutes=minutes if minutes > 0 else minutes + 24 * 60)
@@ -185,6 +239,8 @@ class Catalogue:
     clinics: Mapping[str, Clinic]
     fit_rules: tuple[FitRule, ...]
     files: tuple[str, ...] = field(default=())
+    left_out: tuple[str, ...] = field(default=())
+    """Records of the bundled real copies that could not be used, each with why."""
 
     def __post_init__(self) -> None:
         for name in ("organisations", "meetings", "helplines", "clinics"):

@@ -58,12 +58,15 @@ from catalogue.values import (
     CountryCode,
     Date,
     Dates,
+    DialString,
     Email,
     Expected,
+    Feedback,
     Id,
     Ids,
     InvalidValue,
     Language,
+    Languages,
     Number,
     Phone,
     Postcode,
@@ -146,8 +149,21 @@ class SourceBlock(_Record):
     name: Text
     url: Url | None = None
     sample: Bool = False
-    verified_on: PastDate
+    verified_on: PastDate | None = None
     imported_on: PastDate | None = None
+    as_of: PastDate | None = None
+    via: Text | None = None
+
+    def cross_checks(self) -> list[tuple[str | None, str]]:
+        if self.verified_on is None and self.as_of is None:
+            return [
+                (
+                    "verified_on",
+                    "missing (expected a date written as YYYY-MM-DD: when a person checked "
+                    "these facts, or as_of: the date of the copy they come from)",
+                )
+            ]
+        return []
 
     @classmethod
     def from_source(cls, source: Source) -> SourceBlock:
@@ -158,6 +174,8 @@ class SourceBlock(_Record):
             sample=source.sample,
             verified_on=source.verified_on,
             imported_on=source.imported_on,
+            as_of=source.as_of,
+            via=source.via,
         )
 
     def to_source(self) -> Source:
@@ -167,6 +185,8 @@ class SourceBlock(_Record):
             url=self.url,
             sample=self.sample,
             imported_on=self.imported_on,
+            as_of=self.as_of,
+            via=self.via,
         )
 
 
@@ -268,6 +288,7 @@ _POSTCODES = {
 
 
 class VenueBlock(_Record):
+    name: Text | None = None
     address: Text
     postcode: Postcode | None = None
     city: Text
@@ -304,12 +325,13 @@ class VenueBlock(_Record):
             country=self.country,
             lat=self.lat,
             lon=self.lon,
+            name=self.name,
         )
 
 
 class OnlineBlock(_Record):
     url: Url | None = None
-    phone: Phone | None = None
+    phone: DialString | None = None
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
         if self.url is None and self.phone is None:
@@ -343,8 +365,13 @@ class MeetingRecord(_Record):
     venue: VenueBlock | None = None
     online: OnlineBlock | None = None
     attributes: Attributes = ()
-    language: Language = "nl"
+    languages: Languages = ("nl",)
     notes: DutchText | None = None
+    location_notes: Text | None = None
+    group_notes: Text | None = None
+    url: Url | None = None
+    feedback: Feedback = ()
+    changed_on: Date | None = None
     cancelled_on: Dates = ()
     ends_on: Date | None = None
     retired_on: Date | None = None
@@ -421,11 +448,16 @@ class MeetingRecord(_Record):
             venue=self.venue.build() if self.venue is not None else None,
             online=self.online.build() if self.online is not None else None,
             attributes=frozenset(self.attributes),
-            language=self.language,
+            languages=self.languages,
             notes=self.notes.to_text() if self.notes is not None else None,
             cancelled_on=frozenset(self.cancelled_on),
             ends_on=self.ends_on,
             retired_on=self.retired_on,
+            url=self.url,
+            feedback=self.feedback,
+            location_notes=self.location_notes,
+            group_notes=self.group_notes,
+            changed_on=self.changed_on,
         )
 
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -51,6 +51,8 @@ from catalogue.places import Place
 from catalogue.recurrence import next_meeting_at, next_meeting_on_weekday, rule_weekdays
 
 RADIUS_KM = 25.0
+#: How many fitting organisations without meetings a results page offers (best fitting first).
+MAX_WITHOUT_MEETINGS = 3
 WIDE_RADIUS_KM = 50.0
 MIN_NEARBY = 3
 """Fewer results than this within RADIUS_KM widens the search to WIDE_RADIUS_KM."""
@@ -126,6 +128,8 @@ class SearchResult:
     nearby: bool
     contacts: tuple[Organisation, ...] = ()
     online: tuple[Match, ...] = ()
+    without_meetings: tuple[Organisation, ...] = ()
+    """Fitting organisations with no meeting in the catalogue: offered themselves instead."""
 
 
 @dataclass(slots=True)
@@ -163,6 +167,7 @@ class SearchIndex:
         self._zone: list[str] = []
         self._grid: dict[tuple[int, int], dict[str, _Bucket]] = defaultdict(dict)
         self._online: dict[str, list[int]] = defaultdict(list)
+        self._with_meetings: set[str] = set()
         self._next_cache: dict[int, tuple[datetime, datetime]] = {}
         self._fit_cache: dict[tuple[Seeker, Problem, Relation | None], tuple[str, ...]] = {}
         for meeting in catalogue.meetings.values():
@@ -170,12 +175,13 @@ class SearchIndex:
                 continue
             index = len(self._meetings)
             self._meetings.append(meeting)
+            self._with_meetings.add(meeting.organisation_id)
             attributes = meeting.attributes
             self._attrs.append(
                 (_OPEN_BLOCKER if Attribute.CLOSED in attributes else 0)
                 | (_WOMEN if Attribute.WOMEN in attributes else 0)
                 | (_YOUTH if Attribute.YOUTH in attributes else 0)
-                | (_ENGLISH if Attribute.ENGLISH in attributes or meeting.language == "en" else 0)
+                | (_ENGLISH if "en" in meeting.languages else 0)
             )
             weekdays = rule_weekdays(meeting.rrule, meeting.first_on)
             self._days.append(_ANY_DAY if weekdays is None else sum(1 << day for day in weekdays))
@@ -210,7 +216,19 @@ class SearchIndex:
         return len(self._meetings)
 
     def find(self, query: Query, now: datetime, limit: int = 5, offset: int = 0) -> SearchResult:
-        """The best fitting meetings for `query` as of `now` (aware); see the module docstring."""
+        """The best fitting meetings for `query` as of `now` (aware); see the module docstring.
+
+        Fitting organisations that have no meetings here at all come with the
+        result (`without_meetings`: reachable ones, of the origin's country
+        when there are such, at most `MAX_WITHOUT_MEETINGS` in order of fit),
+        so that a person still sees them.
+        """
+        result = self._find(query, now, limit, offset)
+        absent = [o for o in self._fitting(query) if o not in self._with_meetings]
+        offered = self._contacts(tuple(absent), query.origin)[:MAX_WITHOUT_MEETINGS]
+        return replace(result, without_meetings=offered) if offered else result
+
+    def _find(self, query: Query, now: datetime, limit: int, offset: int) -> SearchResult:
         organisation_ids = self._fitting(query)
         if query.origin is None:
             online, total = self._soonest_online(

@@ -29,11 +29,13 @@ from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()-]{1,20}$")
 """A phone number as the data files write it; importers clean numbers to fit it."""
+DIAL_PATTERN = re.compile(r"^(\+?[0-9][0-9 ()-]{1,20}?)\s*((?:[,;]+[0-9*#]*)*)$")
+"""A dial-in: a phone number, then pauses (``,``) or waits (``;``) and codes (``987654#``)."""
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 T = TypeVar("T")
 
@@ -122,7 +124,7 @@ def _parse_bool(value: Any) -> bool:
 
 
 def _parse_url(value: Any) -> str:
-    if not isinstance(value, str) or not _URL.match(value):
+    if not isinstance(value, str) or not URL_PATTERN.match(value):
         raise InvalidValue(f"{show(value)} is not a web address")
     return value
 
@@ -133,8 +135,23 @@ def parse_phone(value: Any) -> str:
     return value
 
 
+def parse_dial_string(value: Any) -> str:
+    if not isinstance(value, str) or not DIAL_PATTERN.match(value.strip()):
+        raise InvalidValue(f"{show(value)} is not a phone number with optional codes")
+    return value.strip()
+
+
+def _parse_feedback(value: Any) -> str:
+    """A feedback way: a web address, or an e-mail address (kept as ``mailto:``)."""
+    if isinstance(value, str) and value.startswith("mailto:"):
+        value = value.removeprefix("mailto:")
+    if isinstance(value, str) and EMAIL_PATTERN.match(value):
+        return f"mailto:{value}"
+    return _parse_url(value)
+
+
 def _parse_email(value: Any) -> str:
-    if not isinstance(value, str) or not _EMAIL.match(value):
+    if not isinstance(value, str) or not EMAIL_PATTERN.match(value):
         raise InvalidValue(f"{show(value)} is not an e-mail address")
     return value
 
@@ -247,7 +264,16 @@ Timezone = value_type(
 )
 Number = value_type(float, "a number", _parse_number)
 Postcode = value_type(str, "a postcode as text, e.g. 3511 AB or 9000", _parse_postcode)
+DialString = value_type(
+    str,
+    'a phone number, then optional codes, in quotes, e.g. "+31 20 123 4567,,987654#"',
+    parse_dial_string,
+)
 Dates = list_type(date, "a date written as YYYY-MM-DD", parse_date)
+Languages = list_type(
+    str, "two-letter language codes such as nl or en", _parse_language, allow_empty=False
+)
+Feedback = list_type(str, "web or e-mail addresses", _parse_feedback)
 Ids = list_type(str, "an id of lowercase letters, digits and hyphens", _parse_id, allow_empty=False)
 CountryCode = enum_type(Country)
 Countries = enum_list(Country, allow_empty=False)

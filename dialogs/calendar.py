@@ -32,7 +32,8 @@ def meeting_ics(
     event.add("uid", f"{meeting.id}@zelfhulpwijzer")
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", first_at)
-    event.add("dtend", first_at + meeting.duration)
+    if meeting.duration is not None:  # no end given: RFC 5545 then ends the event at its start
+        event.add("dtend", first_at + meeting.duration)
     event.add("summary", summary)
     event.add("description", description)
     if meeting.retired_on is None:

@@ -21,7 +21,8 @@ from catalogue.search import Filters, Match, Query, SearchResult
 from dialogs.actions import GLOBAL, action
 from dialogs.calendar import meeting_ics
 from dialogs.context import TurnContext
-from dialogs.formatting import clock_time, day, distance, meeting_time, weekday_name
+from dialogs.formatting import clock_time, distance, meeting_time, weekday_name
+from dialogs.provenance import provenance_line
 from dialogs.screen import Attachment, Button, Screen, VenuePin
 from dialogs.screens import join, where_screen, with_hint
 from dialogs.state import DialogState, Step
@@ -191,6 +192,7 @@ def _matches_screen(
         sample_note(result.matches, ctx),
         outdated_note((m.meeting for m in result.matches), ctx),
         _("Kies een bijeenkomst voor meer uitleg."),
+        organisations_without_meetings(result, ctx),
     )
     rows = _result_buttons(result.matches, first, ctx)
     if last < result.total:
@@ -237,6 +239,7 @@ def _fallback_screen(
         parts.append(_("Of doe mee vanuit huis:"))
         parts.append("\n\n".join(_entry(i + 1, m, ctx) for i, m in enumerate(online)))
         parts.append(sample_note(online, ctx))
+    parts.append(organisations_without_meetings(result, ctx))
     parts.append(_("Je huisarts en de hulplijnen onder /hulp kunnen je ook verder helpen."))
     rows = _result_buttons(online, 1, ctx)
     if state.has_filters:
@@ -245,9 +248,25 @@ def _fallback_screen(
     return Screen(join(*parts), tuple(rows)), tuple(m.meeting.id for m in online)
 
 
+def organisations_without_meetings(result: SearchResult, ctx: TurnContext) -> str | None:
+    """Fitting organisations whose meetings we do not list: what they are and how to reach them.
+
+    Without this, a fitting group with no meetings in the catalogue would
+    simply not be there; now the person can still find it.
+    """
+    _ = ctx.gettext
+    listed = set(result.contacts)
+    others = [o for o in result.without_meetings if o not in listed]
+    if not others:
+        return None
+    lines = [_contact_line(o, ctx) for o in others]
+    return join(_("Ook voor jou, met bijeenkomsten die ik (nog) niet ken:"), "\n".join(lines))
+
+
 def _contact_line(organisation: Organisation, ctx: TurnContext) -> str:
     ways = [w for w in (organisation.website, organisation.phone) if w]
     line = f"• {organisation.name}: {' · '.join(ways)}"
+    line += "\n  " + organisation.description.get(ctx.language)
     if organisation.source.sample:
         line += " " + sample_mark(ctx)
     return line
@@ -332,7 +351,11 @@ def meeting_screen(
             "Let op: dit is een voorbeeld om de bot uit te proberen. "
             "Deze bijeenkomst bestaat niet echt."
         )
-    if next_at is not None:
+    if next_at is not None and meeting.duration is None:
+        when = _("Volgende keer: {when} (eindtijd niet opgegeven)").format(
+            when=meeting_time(next_at, ctx.language)
+        )
+    elif next_at is not None:
         when = _("Volgende keer: {when} tot {end}").format(
             when=meeting_time(next_at, ctx.language),
             end=clock_time(next_at + meeting.duration, ctx.language),
@@ -351,7 +374,7 @@ def meeting_screen(
             details.append(_("Inbellen: {phone}").format(phone=meeting.online.phone))
     if organisation.website:
         details.append(_("Website: {url}").format(url=organisation.website))
-    if meeting.language == "en" or Attribute.ENGLISH in meeting.attributes:
+    if "en" in meeting.languages:
         details.append(_("Deze bijeenkomst is in het Engels."))
     notes = meeting.notes.get(ctx.language) if meeting.notes else None
     first_time = join(
@@ -360,9 +383,7 @@ def meeting_screen(
         ),
         organisation.first_meeting.get(ctx.language),
     )
-    source = _("Bron: {source}, gecontroleerd op {date}.").format(
-        source=meeting.source.name, date=day(meeting.source.verified_on, ctx.language)
-    )
+    source = provenance_line(meeting, organisation.website, ctx)
     outdated = outdated_note([meeting], ctx)
     text = join(title, sample, outdated, "\n".join(details), notes, first_time, source)
     venue = None

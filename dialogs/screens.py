@@ -344,9 +344,7 @@ def _helpline_line(helpline: Helpline, ctx: TurnContext, with_details: bool) -> 
             lines.append("  " + helpline.url)
         lines.append(
             "  "
-            + _("Gecontroleerd op {date}.").format(
-                date=day(helpline.source.verified_on, ctx.language)
-            )
+            + _("Gecontroleerd op {date}.").format(date=day(helpline.source.dated_on, ctx.language))
         )
     return "\n".join(lines)
 

@@ -53,6 +53,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+# The tests run in demo mode: on the bundled sample meetings (invented, labelled), whose
+# variety (fortnightly, monthly, cancelled dates, every attribute) they were written for.
+# Subprocesses (`python -m bot`, `python -m catalogue`) inherit it. Tests of the real
+# default catalogue ask for it: `bundled_files(samples=False)`, or monkeypatch.delenv.
+os.environ["ZELFHULPWIJZER_SAMPLES"] = "1"
+
 from fakebotapi import FakeBotAPI, Reply
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -32,7 +32,7 @@ GOOD_MEETING = (
     '    venue: {address: "Oudegracht 1", postcode: "3511 AB", city: Utrecht, country: NL, '
     "lat: 52.09, lon: 5.12}\n"
     "    attributes: [open]\n"
-    "    language: nl\n"
+    "    languages: [nl]\n"
 )
 
 SOURCE = """\
@@ -197,7 +197,7 @@ def test_a_source_with_a_bad_sample_flag_and_a_future_date(tmp_path: Path) -> No
         ("lat: 52.09, lon: 5.12", "lat: 5.12, lon: 52.09", "venue.lat", "is not in NL"),
         ('postcode: "3511 AB"', 'postcode: "35111"', "venue.postcode", "is not a postcode in NL"),
         ("country: NL", "country: DE", "venue.country", "is not a known country"),
-        ("language: nl", "language: dutch", "language", "is not a language code"),
+        ("languages: [nl]", "languages: [dutch]", "languages", "is not a language code"),
         ("attributes: [open]", "attributes: [open, closed]", "attributes", "both open and closed"),
         ("attributes: [open]", "attributes: [opne]", "attributes", "'opne' is not a known"),
         ("    end:", "    timezone: Europe/Utrecht\n    end:", "timezone", "not a known time zone"),
@@ -330,8 +330,9 @@ def test_meeting_from_record_reports_every_problem_of_the_record() -> None:
         "imports/feed.yaml: meeting 'x': field 'online.url': 'zoom' is not a web address "
         "(expected a web address starting with https:// or http://)",
         "imports/feed.yaml: meeting 'x': field 'colour': unknown field (expected one of: "
-        "attributes, cancelled_on, end, ends_on, first_on, id, language, name, notes, online, "
-        "organisation, retired_on, schedule, source, start, timezone, venue)",
+        "attributes, cancelled_on, changed_on, end, ends_on, feedback, first_on, group_notes, id, "
+        "languages, location_notes, name, notes, online, organisation, retired_on, schedule, "
+        "source, start, timezone, url, venue)",
     ]
 
 

@@ -77,33 +77,34 @@ def test_in_person_meeting_ignores_a_left_over_link(imported):
         "3511 AX",
         "Utrecht",
     )
-    assert "Buurthuis De Pijl" in m.notes.nl and "Eerste verdieping" in m.notes.nl
+    assert m.venue.name == "Buurthuis De Pijl"
+    assert m.location_notes == "Eerste verdieping"
 
 
 def test_virtual_meeting_has_no_venue_but_link_and_phone(imported):
     m = meeting(imported, "102")
     assert m.venue is None
     assert (m.online.url, m.online.phone) == (
-        "https://meet.example.org/na-nachtuilen",
+        "https://meet.jit.si/na-nachtuilen",
         "+31 85 123 4567",
     )
     assert m.timezone == "Europe/Amsterdam"
-    assert "Code 4711" in m.notes.nl
+    assert "Code 4711" in m.group_notes
 
 
 def test_hybrid_meeting_has_venue_and_link(imported):
     m = meeting(imported, "103")
-    assert m.venue.city == "Amsterdam" and m.online.url == "https://meet.example.org/na-dam"
+    assert m.venue.city == "Amsterdam" and m.online.url == "https://meet.jit.si/na-dam"
 
 
 def test_empty_venue_type_is_inferred_from_the_vm_format(imported):
     m = meeting(imported, "104")
-    assert m.venue is None and m.online.url == "https://meet.example.org/na-lunch"
+    assert m.venue is None and m.online.url == "https://meet.jit.si/na-lunch"
 
 
 def test_temporarily_closed_facility_is_online_only(imported):
     m = meeting(imported, "105")
-    assert m.venue is None and m.online.url == "https://meet.example.org/na-leiden"
+    assert m.venue is None and m.online.url == "https://meet.jit.si/na-leiden"
 
 
 def test_zero_coordinates_mean_none_and_the_postcode_places_the_venue(imported):

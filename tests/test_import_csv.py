@@ -48,7 +48,9 @@ def filled_template(tmp_path_factory):
 
 def test_template_round_trip_weekly_meeting(filled_template):
     report, catalogue = filled_template
-    assert report.summary() == "added 3, updated 0, unchanged 0, retired 0, restored 0, skipped 0"
+    assert report.summary() == (
+        "added 3, updated 0, unchanged 0, retired 0, restored 0, skipped 0, degraded 1"
+    )
     m = catalogue.meetings["kliniek-utrecht-dinsdag"]
     assert (m.organisation_id, m.name) == ("aa", "AA Utrecht Centrum")
     assert (m.rrule, m.first_on) == ("FREQ=WEEKLY;BYDAY=TU", date(2026, 11, 24))
@@ -81,8 +83,8 @@ def test_template_round_trip_monthly_online_meeting(filled_template):
     assert m.rrule == "FREQ=MONTHLY;BYDAY=2WE,4WE"
     assert m.first_on == date(2026, 11, 25)  # the 4th Wednesday of November 2026
     assert m.venue is None
-    assert m.online == Online(url="https://meet.example.org/al-anon", phone="+31 20 123 4567")
-    assert m.language == "en" and m.attributes == {Attribute.OPEN, Attribute.ENGLISH}
+    assert m.online == Online(url="https://meet.jit.si/al-anon", phone="+31 20 123 4567")
+    assert m.languages == ("en",) and m.attributes == {Attribute.OPEN}
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +113,10 @@ def test_rows_without_coordinates_are_placed_at_their_postcode(sheet):
     zwolle = catalogue.meetings["sheet-zwolle-tweewekelijks"]
     assert zwolle.venue.country is Country.NL  # the default country
     assert 52.45 < zwolle.venue.lat < 52.6
-    assert any("zwolle-tweewekelijks" in n and "postcode area Zwolle" in n for n in report.notes)
+    assert any(
+        "zwolle-tweewekelijks" in d.record and "postcode area Zwolle" in d.reason
+        for d in report.degraded
+    )
 
 
 def test_bad_rows_are_skipped_naming_the_line_and_the_column(sheet):
@@ -119,7 +124,7 @@ def test_bad_rows_are_skipped_naming_the_line_and_the_column(sheet):
     lines = [str(s) for s in report.skipped]
     assert lines[0] == (
         "sheet.csv: line 6 'onbekend-attribuut': column 'attributes': 'vegetarisch' is not "
-        "one of open closed women men youth english lgbtq wheelchair"
+        "one of open closed women men youth lgbtq wheelchair newcomers restricted"
     )
     assert lines[1] == (
         "sheet.csv: line 7 'tweewekelijks-zonder-datum': column 'first_date' is needed for "

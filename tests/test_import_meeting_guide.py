@@ -39,17 +39,20 @@ def test_day_zero_is_sunday_and_record_fields_are_kept(imported):
     assert m.venue.address == "Oudegracht 1"
     assert m.venue.postcode == "3511 AB"
     assert (m.venue.lat, m.venue.lon) == (52.0907, 5.1214)
-    assert m.attributes == {Attribute.OPEN, Attribute.WHEELCHAIR}
+    assert m.attributes == {Attribute.OPEN, Attribute.WHEELCHAIR, Attribute.NEWCOMERS}
     assert m.timezone == "Europe/Amsterdam"
-    assert "Buurthuis De Oude Gracht" in m.notes.nl and "zijdeur" in m.notes.nl
+    assert m.venue.name == "Buurthuis De Oude Gracht"
+    assert m.group_notes == "Bel aan bij de zijdeur."
+    assert m.url == "https://aa.example.org/meetings/zondag-sereniteit"
 
 
-def test_source_is_the_feed_verified_when_the_record_was_updated(imported):
-    source = meeting(imported, "zondag-sereniteit").source
-    assert source.sample is False
-    assert source.verified_on == date(2026, 10, 1)
-    assert source.imported_on == TODAY
-    assert meeting(imported, "jongeren-rotterdam").source.verified_on == TODAY
+def test_updated_is_when_the_source_changed_it_never_a_check(imported):
+    m = meeting(imported, "zondag-sereniteit")
+    assert m.changed_on == date(2026, 10, 1)
+    assert m.source.sample is False
+    assert m.source.verified_on is None  # nobody checked it
+    assert m.source.as_of == TODAY == m.source.imported_on  # the day the feed was read
+    assert meeting(imported, "jongeren-rotterdam").changed_on is None
 
 
 def test_a_day_list_is_one_meeting_on_each_of_its_days(imported):
@@ -66,28 +69,33 @@ def test_formatted_address_alone_is_split_and_placed_at_its_postcode(imported):
     assert (venue.address, venue.postcode, venue.city) == ("Westerstraat 5", "1015 MJ", "Amsterdam")
     assert venue.country is Country.NL
     assert 52.3 < venue.lat < 52.45 and 4.8 < venue.lon < 5.0
-    assert any("ochtendgroep-jordaan" in n and "no coordinates" in n for n in report.notes)
+    assert any(
+        "ochtendgroep-jordaan" in d.record and "no coordinates" in d.reason for d in report.degraded
+    )
 
 
 def test_online_meeting_with_an_approximate_address_has_no_venue(imported):
     m = meeting(imported, "online-english")
     assert m.venue is None
     assert m.online.url == "https://zoom.us/j/123456789"
-    assert m.online.phone == "+31 20 123 4567"  # one-tap suffix dropped
-    assert "Password: serenity" in m.notes.nl
-    assert Attribute.ENGLISH in m.attributes and m.language == "en"
+    assert m.online.phone == "+31 20 123 4567,,123456789#"  # the code gets a caller in
+    assert m.online.tel_uri == "tel:+31201234567,,123456789%23"
+    assert "Password: serenity" in m.group_notes
+    assert m.languages == ("en",)
     assert m.timezone == "Europe/Brussels"  # the record's own zone wins
 
 
 def test_street_address_plus_conference_link_is_hybrid(imported):
     m = meeting(imported, "jongeren-rotterdam")
-    assert m.venue.city == "Rotterdam" and m.online.url == "https://meet.example.org/jongeren"
+    assert (
+        m.venue.city == "Rotterdam" and m.online.url == "https://meet.jit.si/aa-jongeren-rotterdam"
+    )
     assert m.attributes == {Attribute.OPEN, Attribute.YOUTH, Attribute.LGBTQ}
 
 
 def test_temporarily_closed_location_keeps_only_the_online_way_in(imported):
     m = meeting(imported, "leiden-station")
-    assert m.venue is None and m.online.url == "https://meet.example.org/leiden"
+    assert m.venue is None and m.online.url == "https://meet.jit.si/aa-leiden-station"
     assert m.attributes == {Attribute.CLOSED}
 
 
@@ -129,7 +137,9 @@ def test_belgian_feed_gets_brussels_time_and_belgian_postcodes(tmp_path):
     antwerpen = catalogue.meetings["meeting-guide-vlaanderen-antwerpen-centraal"]
     assert antwerpen.rrule == "FREQ=WEEKLY;BYDAY=TU,SA"
     assert Attribute.LGBTQ in antwerpen.attributes
-    assert report.summary() == ("added 2, updated 0, unchanged 0, retired 0, restored 0, skipped 0")
+    assert report.summary() == (
+        "added 2, updated 0, unchanged 0, retired 0, restored 0, skipped 0, degraded 1"
+    )
 
 
 def test_belgian_venues_are_not_filed_under_a_dutch_only_organisation(tmp_path):

@@ -81,7 +81,9 @@ def test_changed_meeting_is_updated_and_vanished_one_retired(feed, tmp_path):
 
     edit(feed, change)
     report = import_feed("meeting-guide", feed, data_dir, today=NEXT_WEEK)
-    assert report.summary() == "added 0, updated 1, unchanged 3, retired 1, restored 0, skipped 6"
+    assert report.summary() == (
+        "added 0, updated 1, unchanged 3, retired 1, restored 0, skipped 6, degraded 0"
+    )
     assert (report.updated, report.retired) == ((SUNDAY_ID,), (MORNING_ID,))
 
     catalogue = load_catalogue(data_dir, today=NEXT_WEEK)
@@ -198,8 +200,9 @@ def test_command_line_import_prints_counts_and_skips(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "bmlt.json: record 6 (id_bigint 106): not published" in done.stdout
+    assert "degraded: bmlt.json: record 8 (id_bigint 108): no coordinates" in done.stdout
     assert done.stdout.strip().endswith(
-        "added 6, updated 0, unchanged 0, retired 0, restored 0, skipped 3"
+        "added 6, updated 0, unchanged 0, retired 0, restored 0, skipped 3, degraded 2"
     )
     assert (tmp_path / "imports" / "bmlt-na-holland.yaml").exists()
     meeting = load_catalogue(tmp_path, today=TODAY).meetings["na-holland-101"]

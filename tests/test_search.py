@@ -165,7 +165,7 @@ def test_filters() -> None:
         meeting("closed-tue", attributes=(Attribute.CLOSED,)),
         meeting("women-wed", rule="FREQ=WEEKLY;BYDAY=WE", attributes=(Attribute.WOMEN,)),
         meeting("youth-thu", rule="FREQ=WEEKLY;BYDAY=TH", attributes=(Attribute.YOUTH,)),
-        meeting("english", rule="FREQ=MONTHLY;BYDAY=1FR", language="en"),
+        meeting("english", rule="FREQ=MONTHLY;BYDAY=1FR", languages=("en",)),
     )
 
     def ids(filters: Filters) -> set[str]:

@@ -111,11 +111,20 @@ def end_of_quiet(at: datetime, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, QUIET_END, tzinfo=zone)
 
 
-def checkin_due_at(occurrence_at: datetime, duration: timedelta) -> datetime:
+def likely_length(duration: timedelta | None) -> timedelta:
+    """How long to reckon a meeting lasts when timing a check-in; never shown to anyone.
+
+    A meeting whose source gives no end is taken to last an hour, the Meeting
+    Guide spec's default, only so that "how did it go?" comes after it.
+    """
+    return timedelta(hours=1) if duration is None else duration
+
+
+def checkin_due_at(occurrence_at: datetime, duration: timedelta | None) -> datetime:
     """When to ask "how did it go?": a few hours after the end, never at night."""
     zone = occurrence_at.tzinfo
     assert isinstance(zone, ZoneInfo)
-    ends_at = occurrence_at.astimezone(UTC) + duration
+    ends_at = occurrence_at.astimezone(UTC) + likely_length(duration)
     return end_of_quiet(ends_at + CHECKIN_AFTER_END, zone)
 
 
@@ -124,7 +133,7 @@ def decide(
     *,
     due_at: datetime,
     occurrence_at: datetime | None,
-    duration: timedelta,
+    duration: timedelta | None,
     zone: ZoneInfo,
     now: datetime,
 ) -> Decision:
@@ -158,7 +167,8 @@ def decide(
             return Decision(Verdict.DEFER, morning.astimezone(UTC))
         return Decision(Verdict.DROP)
     ended_long_ago = (
-        occurrence_at is not None and now - (occurrence_at + duration) > CHECKIN_USEFUL_FOR
+        occurrence_at is not None
+        and now - (occurrence_at + likely_length(duration)) > CHECKIN_USEFUL_FOR
     )
     if kind is Kind.CHECKIN and ended_long_ago:
         return Decision(Verdict.DROP)

@@ -309,7 +309,7 @@ class ReminderService:
             await self._follow_catalogue(row.meeting_id or "", row.occurrence_at, now)
             return 0
         zone = ZoneInfo(meeting.timezone) if meeting else DEFAULT_ZONE
-        duration = meeting.duration if meeting else timedelta(minutes=90)
+        duration = meeting.duration if meeting else None
         occurrence_at = row.occurrence_at.astimezone(zone) if row.occurrence_at else None
         decision = decide(
             row.kind,

@@ -42,11 +42,9 @@ import csv
 import io
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from catalogue.errors import FeedImportError
-from catalogue.importers.feedfile import read_text
 from catalogue.importers.records import (
     FeedContext,
     ParsedFeed,
@@ -64,7 +62,7 @@ from catalogue.importers.records import (
     text_of,
 )
 from catalogue.kinds import Attribute, Country
-from catalogue.models import LANGUAGES, LocalText, Meeting
+from catalogue.models import LocalText, Meeting
 from catalogue.recurrence import WEEKDAY_CODES, weekly_rule
 
 REQUIRED_COLUMNS = ("id", "organisation", "name", "day", "start")
@@ -111,12 +109,16 @@ _ATTRIBUTE_NAMES: dict[str, Attribute] = {a.value: a for a in Attribute} | {
     "vrouwen": Attribute.WOMEN,
     "mannen": Attribute.MEN,
     "jongeren": Attribute.YOUTH,
-    "engels": Attribute.ENGLISH,
+    "nieuwkomers": Attribute.NEWCOMERS,
+    "beginners": Attribute.NEWCOMERS,
+    "beperkt": Attribute.RESTRICTED,
     "lhbti": Attribute.LGBTQ,
     "lhbtiq": Attribute.LGBTQ,
     "lhbtiq+": Attribute.LGBTQ,
     "rolstoel": Attribute.WHEELCHAIR,
 }
+#: Older sheets list English among the attributes; it is a language now.
+_ENGLISH_WORDS = frozenset({"english", "engels"})
 _REPEATS = {
     "": "weekly",
     "weekly": "weekly",
@@ -129,10 +131,9 @@ _REPEATS = {
 }
 
 
-def parse_csv(path: Path, ctx: FeedContext) -> ParsedFeed:
-    """Meetings from a filled-in template; bad rows are skipped with a reason."""
-    text = read_text(path)
-    rows = _rows(path, text)
+def parse_csv(text: str, ctx: FeedContext) -> ParsedFeed:
+    """Meetings from a filled-in template's text; bad rows are skipped with a reason."""
+    rows = _rows(ctx.file, text)
     header = rows.fieldnames or []
     unknown = [c for c in header if c and c not in COLUMNS]
     skipped_examples: list[str] = []
@@ -153,10 +154,10 @@ def parse_csv(path: Path, ctx: FeedContext) -> ParsedFeed:
         notes.append(f"{ctx.file}: unknown columns ignored: {', '.join(unknown)}")
     if skipped_examples:
         notes.append(f"{ctx.file}: {len(skipped_examples)} example rows from the template skipped")
-    return ParsedFeed(parsed.file, parsed.meetings, parsed.skipped, tuple(notes))
+    return ParsedFeed(parsed.file, parsed.meetings, parsed.skipped, parsed.degraded, tuple(notes))
 
 
-def _rows(path: Path, text: str) -> csv.DictReader:
+def _rows(path: str, text: str) -> csv.DictReader:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -217,9 +218,7 @@ def _meeting(row: dict[str, Any], ctx: FeedContext, notes: list[str]) -> Meeting
         )
     elif online is None:
         raise RecordProblem("no address and no online link or phone")
-    language = text_of(row.get("language")).lower() or "nl"
-    if language not in LANGUAGES:
-        raise RecordProblem(f"column 'language': {language!r} is not one of {', '.join(LANGUAGES)}")
+    languages = _languages(text_of(row.get("language")), text_of(row.get("attributes")))
     notes_nl, notes_en = text_of(row.get("notes_nl")), text_of(row.get("notes_en"))
     return Meeting(
         id=ctx.meeting_id(key),
@@ -233,8 +232,8 @@ def _meeting(row: dict[str, Any], ctx: FeedContext, notes: list[str]) -> Meeting
         source=ctx.source(_date(row, "verified_on")),
         venue=venue,
         online=online,
-        attributes=checked_attributes(_attributes(text_of(row.get("attributes")))),
-        language=language,
+        attributes=checked_attributes(_attributes(text_of(row.get("attributes"))), notes),
+        languages=languages,
         notes=LocalText(nl=notes_nl or notes_en, en=notes_en or notes_nl)
         if notes_nl or notes_en
         else None,
@@ -271,9 +270,23 @@ def _rule(repeat: str, weekdays: list[int], weeks: str) -> str:
     return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{w}{c}" for w in numbers for c in codes)
 
 
+def _languages(text: str, attributes: str) -> tuple[str, ...]:
+    """The `language` column's codes (``nl``, ``nl en``); ``english`` in `attributes` adds en."""
+    found = [c for c in re.split(r"[\s,;/]+", text.lower()) if c]
+    for code in found:
+        if not re.fullmatch(r"[a-z]{2}", code):
+            raise RecordProblem(f"column 'language': {code!r} is not a two-letter code (nl, en …)")
+    words = re.split(r"[\s,;/]+", attributes.lower())
+    if _ENGLISH_WORDS & set(words) and "en" not in found:
+        found.append("en")
+    return tuple(dict.fromkeys(found)) or ("nl",)
+
+
 def _attributes(text: str) -> list[Attribute]:
     found = []
     for name in (n for n in re.split(r"[\s,;/]+", text.lower()) if n):
+        if name in _ENGLISH_WORDS:
+            continue  # a language, read by _languages
         if name not in _ATTRIBUTE_NAMES:
             raise RecordProblem(
                 f"column 'attributes': {name!r} is not one of "

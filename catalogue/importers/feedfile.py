@@ -1,8 +1,9 @@
-"""Reading a feed file: the one place where an import can fail as a whole.
+"""Reading a feed's bytes: the one place where an import can fail as a whole.
 
-A file that is missing, undecodable or not the expected JSON/CSV shape
-raises `FeedImportError` naming the file; everything inside a readable file
-is judged record by record (see `records.py`).
+Content that cannot be decoded or is not the expected JSON/CSV shape raises
+`FeedImportError` naming the feed; everything inside a readable document is
+judged record by record (see `records.py`). The same functions read a file
+and bytes fetched over HTTP.
 """
 
 from __future__ import annotations
@@ -14,24 +15,30 @@ from typing import Any
 from catalogue.errors import FeedImportError
 
 
-def read_text(path: Path) -> str:
-    """The file as text (UTF-8, a byte-order mark from a spreadsheet is dropped)."""
+def read_bytes(path: Path) -> bytes:
+    """A feed file's content."""
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        return Path(path).read_bytes()
     except OSError as error:
         raise FeedImportError(f"{path}: cannot read the file ({error.strerror or error})") from None
+
+
+def decode_text(content: bytes, name: str) -> str:
+    """The content as text (UTF-8, a byte-order mark from a spreadsheet is dropped)."""
+    try:
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FeedImportError(
-            f"{path}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
+            f"{name}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
         ) from None
 
 
-def read_json(path: Path) -> Any:
-    """The file as parsed JSON."""
-    text = read_text(path)
+def decode_json(content: bytes, name: str) -> Any:
+    """The content as parsed JSON."""
+    text = decode_text(content, name)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedImportError(
-            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+            f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None

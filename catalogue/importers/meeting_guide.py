@@ -1,101 +1,89 @@
 """Meeting Guide JSON: the open feed AA intergroups and the 12 Step Meeting List publish.
 
-Spec: github.com/code4recovery/spec (README, "Meeting Guide API"). The file
-is a JSON array of meetings. What we read from each record:
+Spec: github.com/code4recovery/spec (README, "Meeting Guide API"). The
+document is a JSON array of meetings. What we read from each record:
 
 - `name`, `slug` (required; `slug` is the stable key: the catalogue id is
-  ``<source>-<slug>``, so a re-import finds the same meeting again);
+  ``<source>-<slug>``, so a re-import finds the same meeting again; a slug
+  used twice keeps both meetings, the second as ``<slug>-2``);
 - `day` 0–6 with **0 = Sunday**, or a list of such days; `time` and optional
-  `end_time` as ``HH:MM``. A record without day or time ("by appointment")
-  is skipped. A `day` list becomes ONE meeting with one weekly rule
-  (``FREQ=WEEKLY;BYDAY=MO,TH``): the feed has one slug, one name and one
-  time for it, and one id keeps re-imports and reminders simple;
-- `types` codes (table below); other codes are ignored;
+  `end_time` as ``HH:MM`` (no `end_time`, or one equal to `time`: "end not
+  given", no length assumed). A record without day or time ("by
+  appointment") is skipped. A `day` list becomes ONE meeting with one weekly
+  rule (``FREQ=WEEKLY;BYDAY=MO,TH``);
+- `types`, read against the organisation's own code list
+  (`catalogue.importers.type_codes`): attributes and languages; codes the
+  list does not know are reported and ignored;
 - `address`, `city`, `postal_code`, `country`, or `formatted_address` alone
   (``"Oudegracht 1, 3511 AB Utrecht, Netherlands"``); `latitude`/`longitude`
-  when given, else the venue is placed at its postcode area or town;
-  `approximate: "yes"` marks an address that is not a real venue;
-- `conference_url` / `conference_phone` (+ their `_notes`): an online way in;
+  or `coordinates` (``"lat,lon"``), else the venue is placed at its
+  postcode area or town; `location` is the venue's name;
+- attendance: `attendance_option` (``in_person``, ``hybrid``, ``online``;
+  ``inactive`` is skipped) when given; else a street address that is not
+  `approximate` (``true`` or ``"yes"``: the address is only a region) and not
+  `TC` (location temporarily closed) is a venue, and a conference link or
+  phone makes it (also) online;
+- `conference_url`: only a known provider's link (Zoom, Teams, Meet, Jitsi,
+  Webex, Whereby, GoToMeeting ...) is a way to join; `conference_phone` is
+  kept with its codes (``+31 20 123 4567,,987654#``);
+- `url` (the official listing), `feedback_url`, `feedback_emails`;
+- `location_notes` (how to find the room) and `notes`, `group_notes`,
+  `conference_*_notes` (the group's own words);
 - `timezone` (IANA), else the venue's country's zone;
-- `updated` (``YYYY-MM-DD HH:MM:SS``) becomes the meeting's `verified_on`;
-- `location`, `location_notes`, `notes` become the meeting's notes.
-
-In person, online or both: a record with a street address (not approximate)
-is held there; with a conference link or phone it can also be joined online
-(hybrid). `TC` (location temporarily closed) drops the venue: the meeting
-stays as online only if it has a way in online, else it is skipped.
-
-| Meeting Guide type | Catalogue |
-|---|---|
-| O Open | attribute `open` |
-| C Closed | attribute `closed` |
-| W Women | attribute `women` |
-| M Men | attribute `men` |
-| Y Young People | attribute `youth` |
-| EN English | attribute `english`, language `en` |
-| X Wheelchair Access | attribute `wheelchair` |
-| LGBTQ, G Gay, L Lesbian, T Transgender, BI Bisexual, NB Non-Binary | attribute `lgbtq` |
-| TC Location Temporarily Closed | venue dropped (online only) |
-| ONL Online (TSML) | nothing by itself: `conference_url`/`conference_phone` decide |
+- `updated` (``YYYY-MM-DD HH:MM:SS``): when the source last changed the
+  record (`changed_on`; never shown as "checked").
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from catalogue.errors import FeedImportError
-from catalogue.importers.feedfile import read_json
 from catalogue.importers.records import (
     FeedContext,
     ParsedFeed,
     RecordProblem,
     build_venue,
-    checked_attributes,
+    changed_on,
+    checked_end,
     collect,
+    feed_text,
     first_occurrence_on,
-    joined_notes,
+    is_yes,
+    joined_texts,
     meeting_timezone,
+    official_link,
     parse_coordinate,
+    parse_coordinates,
     parse_country,
     parse_online,
     parse_time,
+    read_types,
     text_of,
 )
-from catalogue.kinds import Attribute, Country
-from catalogue.models import Meeting
+from catalogue.importers.type_codes import CodeList, Flag, TypeReading, code_list
+from catalogue.kinds import Country
+from catalogue.models import Meeting, Online
 from catalogue.recurrence import weekly_rule
+from catalogue.values import EMAIL_PATTERN
 
-TYPE_ATTRIBUTES: dict[str, Attribute] = {
-    "O": Attribute.OPEN,
-    "C": Attribute.CLOSED,
-    "W": Attribute.WOMEN,
-    "M": Attribute.MEN,
-    "Y": Attribute.YOUTH,
-    "EN": Attribute.ENGLISH,
-    "X": Attribute.WHEELCHAIR,
-    "LGBTQ": Attribute.LGBTQ,
-    "G": Attribute.LGBTQ,
-    "L": Attribute.LGBTQ,
-    "T": Attribute.LGBTQ,
-    "BI": Attribute.LGBTQ,
-    "NB": Attribute.LGBTQ,
-}
-TEMPORARILY_CLOSED = "TC"
+#: The spec's `attendance_option` values.
+ATTENDANCE_OPTIONS = ("in_person", "hybrid", "online", "inactive")
 
 _POSTCODE_CITY = re.compile(r"^(?:B-?)?([1-9][0-9]{3}(?:\s?[A-Za-z]{2})?)\s+(\S.*)$")
 _POSTCODE_ONLY = re.compile(r"^(?:B-?)?([1-9][0-9]{3}(?:\s?[A-Za-z]{2})?)$")
 
 
-def parse_meeting_guide(path: Path, ctx: FeedContext) -> ParsedFeed:
-    """Meetings from a Meeting Guide JSON file; bad records are skipped with a reason."""
-    data = read_json(path)
+def parse_meeting_guide(data: Any, ctx: FeedContext) -> ParsedFeed:
+    """Meetings from a parsed Meeting Guide document; bad records are skipped with a reason."""
     if not isinstance(data, list):
-        raise FeedImportError(f"{path}: expected a JSON array of meetings (Meeting Guide format)")
+        raise FeedImportError(
+            f"{ctx.file}: expected a JSON array of meetings (Meeting Guide format)"
+        )
+    codes = code_list(ctx.organisation_id)
     labelled = ((_label(i, raw), raw) for i, raw in enumerate(data))
-    return collect(ctx.file, labelled, lambda raw, notes: [_meeting(raw, ctx, notes)])
+    return collect(ctx.file, labelled, lambda raw, notes: [_meeting(raw, ctx, codes, notes)])
 
 
 def _label(index: int, raw: Any) -> str:
@@ -103,7 +91,7 @@ def _label(index: int, raw: Any) -> str:
     return f"record {index + 1}" + (f" '{slug}'" if slug else "")
 
 
-def _meeting(raw: Any, ctx: FeedContext, notes: list[str]) -> Meeting:
+def _meeting(raw: Any, ctx: FeedContext, codes: CodeList, notes: list[str]) -> Meeting:
     if not isinstance(raw, dict):
         raise RecordProblem("not a JSON object")
     name, key = text_of(raw.get("name")), text_of(raw.get("slug"))
@@ -116,19 +104,14 @@ def _meeting(raw: Any, ctx: FeedContext, notes: list[str]) -> Meeting:
         raise RecordProblem("no 'time': meetings by appointment are not listed")
     start = parse_time(raw.get("time"), "time")
     end = parse_time(raw.get("end_time"), "end_time") if text_of(raw.get("end_time")) else None
-    types = _types(raw.get("types"))
+    reading = codes.read(_types(raw.get("types")))
 
     online = parse_online(raw.get("conference_url"), raw.get("conference_phone"), notes)
     address, postcode, city, country = _address(raw)
-    is_approximate = text_of(raw.get("approximate")).lower() == "yes"
-    closed_for_now = TEMPORARILY_CLOSED in types
-    in_person = bool(address) and not is_approximate and not closed_for_now
-    if not in_person and online is None:
-        if closed_for_now:
-            raise RecordProblem("location temporarily closed (TC) and no online way to join")
-        raise RecordProblem("no street address and no conference link or phone")
+    in_person, online = _attendance(raw, reading, bool(address), online, notes)
     venue = None
     if in_person:
+        lat, lon = _point(raw)
         venue = build_venue(
             ctx,
             notes,
@@ -136,11 +119,15 @@ def _meeting(raw: Any, ctx: FeedContext, notes: list[str]) -> Meeting:
             postcode=postcode,
             city=city,
             country=country,
-            lat=parse_coordinate(raw.get("latitude"), "latitude", 90),
-            lon=parse_coordinate(raw.get("longitude"), "longitude", 180),
+            lat=lat,
+            lon=lon,
+            name=text_of(raw.get("location")),
         )
     timezone = meeting_timezone(raw.get("timezone"), venue, country)
     rule = weekly_rule(weekdays)
+    conference_notes = (
+        (raw.get("conference_url_notes"), raw.get("conference_phone_notes")) if online else ()
+    )
     return Meeting(
         id=ctx.meeting_id(key),
         organisation_id=ctx.organisation_id,
@@ -148,15 +135,81 @@ def _meeting(raw: Any, ctx: FeedContext, notes: list[str]) -> Meeting:
         rrule=rule,
         first_on=first_occurrence_on(rule, ctx.today),
         start=start,
-        end=end,
+        end=checked_end(start, end, notes),
         timezone=timezone,
-        source=ctx.source(_updated_on(raw.get("updated"))),
+        source=ctx.source(),
         venue=venue,
         online=online,
-        attributes=checked_attributes(TYPE_ATTRIBUTES[t] for t in types if t in TYPE_ATTRIBUTES),
-        language="en" if "EN" in types else "nl",
-        notes=joined_notes(raw, _note_fields(online is not None)),
+        attributes=read_types(reading, notes),
+        languages=reading.languages or ("nl",),
+        url=official_link(raw.get("url"), "url", notes),
+        feedback=_feedback(raw, notes),
+        location_notes=feed_text(raw.get("location_notes")),
+        group_notes=joined_texts(raw.get("notes"), raw.get("group_notes"), *conference_notes),
+        changed_on=changed_on(raw.get("updated")),
     )
+
+
+def _attendance(
+    raw: dict[str, Any],
+    reading: TypeReading,
+    has_address: bool,
+    online: Online | None,
+    notes: list[str],
+) -> tuple[bool, Online | None]:
+    """(held in person?, online way in): from `attendance_option`, else the address and types."""
+    option = text_of(raw.get("attendance_option")).lower()
+    if option == "inactive":
+        raise RecordProblem("attendance_option 'inactive': the meeting is not held")
+    if option and option not in ATTENDANCE_OPTIONS:
+        notes.append(
+            f"attendance_option {option!r} is not one of the spec's: read from the address"
+        )
+        option = ""
+    approximate = is_yes(raw.get("approximate"))
+    closed_for_now = Flag.TEMPORARILY_CLOSED in reading.flags
+    if option == "online" or (not option and (approximate or closed_for_now)):
+        in_person = False
+    elif option in ("in_person", "hybrid"):
+        in_person = True
+    else:
+        in_person = has_address
+    if in_person and not has_address:
+        raise RecordProblem("held in person, but no street address")
+    if option == "in_person" and online is not None:
+        notes.append("in person only (attendance_option): its conference details are not shown")
+        online = None
+    if option == "hybrid" and online is None:
+        notes.append("hybrid without a conference link or phone: imported as in person")
+    if not in_person and online is None:
+        if closed_for_now:
+            raise RecordProblem("location temporarily closed (TC) and no online way to join")
+        raise RecordProblem("no street address and no conference link or phone")
+    return in_person, online
+
+
+def _point(raw: dict[str, Any]) -> tuple[float | None, float | None]:
+    """`latitude`/`longitude`, else `coordinates` ("lat,lon")."""
+    lat = parse_coordinate(raw.get("latitude"), "latitude", 90)
+    lon = parse_coordinate(raw.get("longitude"), "longitude", 180)
+    if lat is None or lon is None:
+        return parse_coordinates(raw.get("coordinates"))
+    return lat, lon
+
+
+def _feedback(raw: dict[str, Any], notes: list[str]) -> tuple[str, ...]:
+    """`feedback_url` and `feedback_emails` (a list, or one address) as links."""
+    found: list[str] = []
+    if link := official_link(raw.get("feedback_url"), "feedback_url", notes):
+        found.append(link)
+    emails = raw.get("feedback_emails") or []
+    for email in emails if isinstance(emails, list) else [emails]:
+        address = text_of(email)
+        if EMAIL_PATTERN.match(address):
+            found.append(f"mailto:{address}")
+        elif address:
+            notes.append(f"feedback e-mail {address!r} left out: not an e-mail address")
+    return tuple(found)
 
 
 def _weekdays(value: Any) -> list[int]:
@@ -173,14 +226,15 @@ def _weekdays(value: Any) -> list[int]:
     return weekdays
 
 
-def _types(value: Any) -> set[str]:
+def _types(value: Any) -> list[str]:
+    """The record's type codes in the feed's order (the first language is the main one)."""
     if value is None:
-        return set()
+        return []
     if isinstance(value, str):  # a sheet-style "O, W"
         value = re.split(r"[,;\s]+", value)
     if not isinstance(value, list):
         raise RecordProblem("field 'types' is not a list of codes")
-    return {text_of(t).upper() for t in value if text_of(t)}
+    return list(dict.fromkeys(text_of(t).upper() for t in value if text_of(t)))
 
 
 def _address(raw: dict[str, Any]) -> tuple[str, str, str, Country | None]:
@@ -221,20 +275,3 @@ def _split_formatted(formatted: str, country_text: str) -> tuple[str, str, str, 
     if not city and rest:
         city = rest[-1]
     return address, postcode, city, country_text
-
-
-def _updated_on(value: Any) -> date | None:
-    """The date part of `updated` (``YYYY-MM-DD HH:MM:SS``, UTC); None when absent or unreadable."""
-    text = text_of(value)
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
-
-
-def _note_fields(is_online: bool) -> list[str]:
-    """Where a Meeting Guide record keeps practical notes; conference notes only when online."""
-    keys = ["location", "location_notes", "notes"]
-    if is_online:
-        keys += ["conference_url_notes", "conference_phone_notes"]
-    return keys

@@ -19,15 +19,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from catalogue.importers.conference import is_conference_link
+from catalogue.importers.type_codes import TypeReading
 from catalogue.kinds import Attribute, Country
-from catalogue.models import LocalText, Meeting, Online, Source, Venue
+from catalogue.models import Meeting, Online, Source, Venue
 from catalogue.recurrence import first_date_from
-from catalogue.values import PHONE_PATTERN
+from catalogue.schema import COUNTRY_BOXES
+from catalogue.values import DIAL_PATTERN, URL_PATTERN
 
 if TYPE_CHECKING:
     from catalogue.places import Place, PlaceIndex
@@ -55,7 +58,6 @@ _COUNTRY_NAMES = {
 
 _NL_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
 _BE_POSTCODE = re.compile(r"^\s*(?:B-?)?([1-9][0-9]{3})\s*$", re.IGNORECASE)
-_PHONE_PREFIX = re.compile(r"^\+?[0-9 ()./-]*")
 _TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s*$")
 
 
@@ -76,16 +78,31 @@ class SkippedRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    """What a parser made of a feed: meetings, records it skipped, and notes.
+class DegradedRecord:
+    """A record imported with less than it said (a code ignored, a link not shown), and why."""
 
-    `notes` are not errors: e.g. a venue placed at its postcode's centre
-    because the feed gave no coordinates.
+    file: str
+    record: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.record}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a parser made of a feed: meetings, records it skipped, and records it degraded.
+
+    A degraded record is imported, as a peer would still show it, but with
+    something left out or read cautiously: e.g. a venue placed at its
+    postcode's centre because the feed gave no coordinates. `notes` are about
+    the feed as a whole (unknown CSV columns).
     """
 
     file: str
     meetings: tuple[Meeting, ...]
     skipped: tuple[SkippedRecord, ...] = ()
+    degraded: tuple[DegradedRecord, ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -155,15 +172,23 @@ class FeedContext:
     source_url: str | None
     today: date
     locator: Locator = field(default_factory=Locator)
+    as_of: date | None = None
+    via: str | None = None
 
-    def source(self, verified_on: date | None) -> Source:
-        """The feed as source; verified when the record says it was updated, else today."""
+    def source(self, verified_on: date | None = None) -> Source:
+        """The feed as source, as of the feed's own date (else the day it was read).
+
+        `verified_on` only when a person says they checked the record (a CSV
+        sheet's column); a feed's "last updated" is no check (`Meeting.changed_on`).
+        """
         return Source(
             name=self.source_name,
-            verified_on=verified_on or self.today,
+            verified_on=verified_on,
             url=self.source_url,
             sample=False,
             imported_on=self.today,
+            as_of=self.as_of or self.today,
+            via=self.via,
         )
 
     def meeting_id(self, key: str) -> str:
@@ -178,12 +203,13 @@ def collect(
 ) -> ParsedFeed:
     """Run `build(record, notes)` on each labelled record; skip those that raise `RecordProblem`.
 
-    `build` may append non-fatal notes about its record. Two records with the
-    same id keep the first and skip the second.
+    `build` appends what it had to leave out or guess to `notes`: the record
+    is then reported as degraded. Two records with the same id are both kept,
+    as a peer would show both: the second gets ``-2`` (``-3`` ...) after its id.
     """
     meetings: dict[str, Meeting] = {}
     skipped: list[SkippedRecord] = []
-    notes: list[str] = []
+    degraded: list[DegradedRecord] = []
     for label, raw in records:
         record_notes: list[str] = []
         try:
@@ -193,11 +219,15 @@ def collect(
             continue
         for meeting in built:
             if meeting.id in meetings:
-                skipped.append(SkippedRecord(file, label, f"duplicate id {meeting.id!r}"))
-                continue
+                first_id = meeting.id
+                number = 2
+                while f"{first_id}-{number}" in meetings:
+                    number += 1
+                meeting = replace(meeting, id=f"{first_id}-{number}")
+                record_notes.append(f"id {first_id!r} used twice: this one is {meeting.id!r}")
             meetings[meeting.id] = meeting
-        notes.extend(f"{file}: {label}: {note}" for note in record_notes)
-    return ParsedFeed(file, tuple(meetings.values()), tuple(skipped), tuple(notes))
+        degraded.extend(DegradedRecord(file, label, note) for note in record_notes)
+    return ParsedFeed(file, tuple(meetings.values()), tuple(skipped), tuple(degraded))
 
 
 def slugify(text: str) -> str:
@@ -306,33 +336,64 @@ def end_after(start: time, duration: timedelta) -> time | None:
     return time(minutes // 60, minutes % 60)
 
 
-def joined_notes(raw: dict[str, Any], keys: Iterable[str]) -> LocalText | None:
-    """The non-empty texts of these fields, one a line, as notes in both languages.
+def checked_end(start: time, end: time | None, notes: list[str]) -> time | None:
+    """The end time, or None ("end not given") when it equals the start time."""
+    if end is not None and end == start:
+        notes.append(f"end time {end:%H:%M} is the start time: shown as end not given")
+        return None
+    return end
 
-    Feeds write notes in one language; the same text serves as the English one.
-    """
-    text = "\n".join(t for t in (text_of(raw.get(k)) for k in keys) if t)
-    return LocalText(nl=text, en=text) if text else None
+
+def official_link(value: Any, field_name: str, notes: list[str]) -> str | None:
+    """A web address the feed gives (its listing, a feedback form); left out when it is none."""
+    text = text_of(value)
+    if text and not URL_PATTERN.match(text):
+        notes.append(f"field {field_name!r}: {text!r} left out: not a web address")
+        return None
+    return text or None
+
+
+def changed_on(value: Any) -> date | None:
+    """The date part of a feed's "last changed" (``YYYY-MM-DD HH:MM:SS``); None when unreadable."""
+    text = text_of(value)
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def feed_text(value: Any) -> str | None:
+    """A free text of the group's own (notes), or None when empty."""
+    return text_of(value) or None
+
+
+def joined_texts(*values: Any) -> str | None:
+    """The non-empty texts, one a line; None when all are empty."""
+    return "\n".join(t for t in (text_of(v) for v in values) if t) or None
 
 
 def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
-    """How to join from home; a link must be a web address.
+    """How to join from home: a known provider's link and/or a dial-in with its codes.
 
-    A dial-in number keeps only its number: one-tap suffixes (``,,123#``) and
-    meeting codes belong in the notes. A number we cannot read is left out
-    with a note.
+    A link that is not a known provider's (a group's website, a form) is not
+    a way to join: it is left out with a note. A dial-in keeps its pauses and
+    codes (``+31 20 123 4567,,987654#``) so that a caller gets in; one we
+    cannot read is left out with a note.
     """
     url_text, phone_text = text_of(url), text_of(phone)
-    if url_text and not re.match(r"^https?://[^\s/$.?#]\S*$", url_text, re.IGNORECASE):
-        raise RecordProblem(f"conference link {url_text!r} is not a web address (https://...)")
-    number = _PHONE_PREFIX.match(phone_text)
-    phone_number = re.sub(r"[./ ]+", " ", number[0]).strip(" -(") if number else ""
-    if phone_text and not PHONE_PATTERN.match(phone_number):
-        notes.append(f"dial-in number {phone_text!r} left out: not a phone number")
-        phone_number = ""
-    if not url_text and not phone_number:
+    if url_text and not is_conference_link(url_text):
+        notes.append(
+            f"link {url_text!r} is not a known video-meeting provider: not shown as a way to join"
+        )
+        url_text = ""
+    dial = re.sub(r"[./]+", " ", phone_text).strip()
+    dial = re.sub(r"\s+", " ", dial)
+    if dial and not DIAL_PATTERN.match(dial):
+        notes.append(f"dial-in {phone_text!r} left out: not a phone number")
+        dial = ""
+    if not url_text and not dial:
         return None
-    return Online(url=url_text or None, phone=phone_number or None)
+    return Online(url=url_text or None, phone=dial or None)
 
 
 def build_venue(
@@ -345,15 +406,21 @@ def build_venue(
     country: Country | None,
     lat: float | None,
     lon: float | None,
+    name: str | None = None,
 ) -> Venue:
-    """A venue with coordinates, placing it by postcode or town when the feed has none."""
+    """A venue with coordinates, placing it by postcode or town when the feed has none.
+
+    Coordinates inside the stated country's box are taken as they are; others
+    are placed by the place index (which says which country they lie in).
+    """
     if not address:
         raise RecordProblem("no street address for a meeting held in person")
     if country is None:
         country = guess_country(postcode)
     if lat is not None and lon is not None:
-        located = ctx.locator.country_at(lat, lon)
-        country = country or located
+        if country is None or not in_country_box(country, lat, lon):
+            located = ctx.locator.country_at(lat, lon)
+            country = country or located
     else:
         place = ctx.locator.place_of(normalise_postcode(postcode, country), city, country)
         lat, lon = place.lat, place.lon
@@ -370,12 +437,50 @@ def build_venue(
         country=country,
         lat=lat,
         lon=lon,
+        name=name or None,
     )
 
 
-def checked_attributes(attributes: Iterable[Attribute]) -> frozenset[Attribute]:
-    """The attributes as a set; open and closed together make no sense."""
+def in_country_box(country: Country, lat: float, lon: float) -> bool:
+    """Whether a point lies in the rough box the loader accepts for `country`."""
+    lat_min, lat_max, lon_min, lon_max = COUNTRY_BOXES[country]
+    return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
+
+
+def parse_coordinates(value: Any) -> tuple[float | None, float | None]:
+    """Meeting Guide's ``"52.09,5.12"`` (lat,lon) as two numbers; (None, None) when empty."""
+    text = text_of(value)
+    if not text:
+        return None, None
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2:
+        raise RecordProblem(f"field 'coordinates': {text!r} is not 'latitude,longitude'")
+    return (
+        parse_coordinate(parts[0], "coordinates", 90),
+        parse_coordinate(parts[1], "coordinates", 180),
+    )
+
+
+def is_yes(value: Any) -> bool:
+    """A feed's flag: true, "yes", "true", "1" (Meeting Guide writes both kinds)."""
+    if isinstance(value, bool):
+        return value
+    return text_of(value).lower() in ("yes", "true", "1", "y")
+
+
+def checked_attributes(attributes: Iterable[Attribute], notes: list[str]) -> frozenset[Attribute]:
+    """The attributes as a set; open and closed together say neither, so both are dropped."""
     found = frozenset(attributes)
     if {Attribute.OPEN, Attribute.CLOSED} <= found:
-        raise RecordProblem("marked both open and closed")
+        notes.append("marked both open and closed: shown as neither")
+        return found - {Attribute.OPEN, Attribute.CLOSED}
     return found
+
+
+def read_types(reading: TypeReading, notes: list[str]) -> frozenset[Attribute]:
+    """The attributes of a type reading, noting the codes its fellowship's list does not know."""
+    if reading.unknown:
+        notes.append(
+            f"type codes not in the fellowship's list, ignored: {', '.join(reading.unknown)}"
+        )
+    return checked_attributes(reading.attributes, notes)

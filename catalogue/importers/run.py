@@ -1,5 +1,12 @@
 """One import run: parse a feed, check it against the catalogue, merge, write, verify.
 
+The API, for the CLI and for fetched feeds alike:
+
+- `read_feed(format, content, ctx) -> ParsedFeed`: bytes (a file's, or an
+  HTTP body) to meetings plus the records skipped and degraded, with reasons;
+- `import_feed(format, path, data_dir, ..., content=None) -> ImportReport`:
+  the whole run into ``<data_dir>/imports/``.
+
 The run never leaves the bot with a catalogue it cannot load: every meeting
 is checked the way the loader will check it (organisation known and active
 in the venue's country, id not used by another file, record valid), bad ones
@@ -14,13 +21,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from catalogue.duplicates import Merged, one_entry_per_meeting
 from catalogue.errors import DataFilesError, FeedImportError
 from catalogue.importers.bmlt import parse_bmlt
 from catalogue.importers.csv_sheet import parse_csv
+from catalogue.importers.feedfile import decode_json, decode_text, read_bytes
+from catalogue.importers.fellow_finder import parse_fellow_finder
 from catalogue.importers.meeting_guide import parse_meeting_guide
 from catalogue.importers.records import (
+    DegradedRecord,
     FeedContext,
     Locator,
     ParsedFeed,
@@ -51,23 +62,45 @@ class FeedFormat(StrEnum):
     MEETING_GUIDE = "meeting-guide"
     BMLT = "bmlt"
     CSV = "csv"
+    FELLOW_FINDER = "fellow-finder"
 
     @property
     def default_organisation(self) -> str:
-        """Meeting Guide feeds are AA's, BMLT servers NA's; a CSV names its own per row."""
-        return {"meeting-guide": "aa", "bmlt": "na", "csv": ""}[self.value]
+        """Meeting Guide feeds are AA's, BMLT servers NA's; CSV and fellow-finder name their own."""
+        return {"meeting-guide": "aa", "bmlt": "na"}.get(self.value, "")
 
     @property
     def label(self) -> str:
-        return {"meeting-guide": "Meeting Guide feed", "bmlt": "BMLT feed", "csv": "CSV sheet"}[
-            self.value
-        ]
+        return {
+            "meeting-guide": "Meeting Guide feed",
+            "bmlt": "BMLT feed",
+            "csv": "CSV sheet",
+            "fellow-finder": "fellow-finder copy",
+        }[self.value]
+
+    def decode(self, content: bytes, name: str) -> Any:
+        """The document in `content`: parsed JSON, or a CSV sheet's text."""
+        return decode_text(content, name) if self is FeedFormat.CSV else decode_json(content, name)
 
     @property
-    def parse(self) -> Callable[[Path, FeedContext], ParsedFeed]:
-        return {"meeting-guide": parse_meeting_guide, "bmlt": parse_bmlt, "csv": parse_csv}[
-            self.value
-        ]
+    def parse(self) -> Callable[[Any, FeedContext], ParsedFeed]:
+        """The format's parser: a decoded document to meetings, skipped and degraded records."""
+        return {
+            "meeting-guide": parse_meeting_guide,
+            "bmlt": parse_bmlt,
+            "csv": parse_csv,
+            "fellow-finder": parse_fellow_finder,
+        }[self.value]
+
+
+def read_feed(feed_format: FeedFormat | str, content: bytes, ctx: FeedContext) -> ParsedFeed:
+    """Meetings from a feed's bytes (a file's or a fetched body), with what was left out and why.
+
+    Raises:
+        FeedImportError: the content is not this format at all (not JSON, not a list ...).
+    """
+    feed_format = FeedFormat(feed_format)
+    return feed_format.parse(feed_format.decode(content, ctx.file), ctx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +114,14 @@ class ImportReport:
     retired: tuple[str, ...]
     restored: tuple[str, ...]
     skipped: tuple[SkippedRecord, ...]
+    degraded: tuple[DegradedRecord, ...]
     notes: tuple[str, ...]
     written: bool
     merged: tuple[Merged, ...] = ()
     """This feed's meetings that another source also lists (shown once, the fresher)."""
 
     def summary(self) -> str:
-        """``added 3, updated 1, unchanged 40, retired 2, restored 0, skipped 1``."""
+        """``added 3, updated 1, unchanged 40, retired 2, restored 0, skipped 1, degraded 2``."""
         counts = (
             ("added", self.added),
             ("updated", self.updated),
@@ -96,7 +130,9 @@ class ImportReport:
             ("restored", self.restored),
             ("skipped", self.skipped),
         )
-        return ", ".join(f"{name} {len(items)}" for name, items in counts)
+        degraded = len({d.record for d in self.degraded})  # a record may have several reasons
+        parts = [f"{name} {len(items)}" for name, items in counts]
+        return ", ".join([*parts, f"degraded {degraded}"])
 
 
 def import_feed(
@@ -111,8 +147,11 @@ def import_feed(
     dry_run: bool = False,
     locator: Locator | None = None,
     refuse_shrink: bool = False,
+    content: bytes | None = None,
 ) -> ImportReport:
-    """Import one feed file into ``<data_dir>/imports/``.
+    """Import one feed into ``<data_dir>/imports/``: the file `feed_path`, or `content` fetched.
+
+    With `content`, `feed_path` only names the feed (messages, default source name).
 
     With `refuse_shrink` (subscribed feeds, fetched unattended), a feed that
     yields fewer than half the meetings of the earlier import is refused: a
@@ -148,7 +187,7 @@ def import_feed(
         today=today,
         locator=locator or Locator(),
     )
-    parsed = feed_format.parse(feed_path, ctx)
+    parsed = read_feed(feed_format, read_bytes(feed_path) if content is None else content, ctx)
     meetings, rejected = _checked(parsed, catalogue, set(catalogue.meetings), str(target))
     skipped = (*parsed.skipped, *rejected)
     active_before = [r for r in earlier.records if "retired_on" not in r]
@@ -177,6 +216,7 @@ def import_feed(
         retired=result.retired,
         restored=result.restored,
         skipped=tuple(skipped),
+        degraded=parsed.degraded,
         notes=parsed.notes,
         written=written,
         merged=_merged(meetings, catalogue),
