@@ -78,6 +78,7 @@ async def start_bot(api: FakeBotAPI, data_dir: Path, log_file: Path) -> asyncio.
         ZELFHULPWIJZER_DATA_DIR=str(data_dir),
         ZELFHULPWIJZER_SECRET_KEY=SECRET_KEY,
         ZELFHULPWIJZER_FAKE_NOW=FAKE_NOW.isoformat(),
+        ZELFHULPWIJZER_SAMPLES="1",  # the reminders are for sample meetings
         LOG_LEVEL="DEBUG",
     )
     with log_file.open("ab") as log:

@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def bot_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZELFHULP"))}
-    env.update(ZELFHULPWIJZER_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
+    # Demo mode: the conversations below are written for the sample meetings.
+    env.update(
+        ZELFHULPWIJZER_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT), ZELFHULPWIJZER_SAMPLES="1"
+    )
     return env
 
 
