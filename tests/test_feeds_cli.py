@@ -95,7 +95,7 @@ def test_refresh_and_status_report_per_feed(tmp_path, capsys, server) -> None:
     assert (
         "good: imported: added 2, updated 0, unchanged 0, retired 0, restored 0, skipped 1" in out
     )
-    assert "bad: failed: bad: not valid JSON (line 1, column 2" in out
+    assert "bad: failed: bad.json: not valid JSON (line 1, column 2" in out
     code, out, _ = run(capsys, "feeds", "status", "--data-dir", str(tmp_path), "--now", NOW)
     lines = out.splitlines()
     assert lines[0] == (

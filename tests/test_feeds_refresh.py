@@ -128,7 +128,7 @@ def test_invalid_json_fails_naming_the_feed_and_the_place(server, tmp_path):
     server.route("/feed.json", '[{"name": "Groep 1",')
     result = refresh(server, tmp_path)
     assert result.outcome is Outcome.FAILED
-    assert result.error.startswith("aa-utrecht: not valid JSON (line 1")
+    assert result.error.startswith("aa-utrecht.json: not valid JSON (line 1")
     assert len(meetings(tmp_path)) - len(load_catalogue(tmp_path / "none").meetings) == 10
 
 

@@ -100,4 +100,4 @@ def test_a_wordpress_site_without_the_plugin_fails_clearly(server, tmp_path) -> 
     body = json.dumps({"code": "rest_no_route", "message": "No route was found", "data": {}})
     result = refresh(server, tmp_path, "/wp-json/tsml/meetings", body, "meeting-guide")
     assert result.outcome is Outcome.FAILED
-    assert result.error.startswith("feed: expected a JSON array of meetings")
+    assert result.error.startswith("feed.json: expected a JSON array of meetings")

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import httpx
 
-from catalogue.errors import CatalogueError, FeedImportError
+from catalogue.errors import CatalogueError
 from catalogue.feeds.fetching import DEFAULT_LIMITS, Fetched, Limits, fetch
 from catalogue.feeds.health import FEEDS_STATE_DIR, FeedHealth, read_health, write_health
 from catalogue.feeds.subscriptions import Feed
@@ -142,19 +142,16 @@ def _import(feed: Feed, fetched: Fetched, data_dir: Path, now: datetime) -> Impo
     incoming.parent.mkdir(parents=True, exist_ok=True)
     incoming.write_bytes(fetched.body)
     try:
-        try:
-            report = import_feed(
-                feed.format,
-                incoming,
-                data_dir,
-                today=now.date(),
-                organisation_id=feed.organisation,
-                source_name=feed.name,
-                source_url=feed.url,
-                refuse_shrink=True,
-            )
-        except FeedImportError as error:  # name the feed, not the file it was fetched into
-            raise FeedImportError(str(error).replace(str(incoming), feed.name)) from None
+        report = import_feed(
+            feed.format,
+            incoming,
+            data_dir,
+            today=now.date(),
+            organisation_id=feed.organisation,
+            source_name=feed.name,
+            source_url=feed.url,
+            refuse_shrink=True,
+        )
         kept = _kept(report)
         if not kept:
             reasons = "; ".join(str(s) for s in report.skipped[:3]) or "the feed is empty"
