@@ -151,23 +151,30 @@ class Pattern:
         return self._rest(keys, 1, (start,))
 
     def _rest(self, keys: Keys, index: int, taken: tuple[int, ...]) -> tuple[int, ...] | None:
-        """The match completed from element `index` on, after the words `taken`."""
-        if index == len(self.elements):
-            return taken
-        at = taken[-1]
-        element = self.elements[index]
-        if isinstance(element, _Gap):
-            term = self.elements[index + 1]
-            assert not isinstance(term, _Gap)
-            for position in range(at + 1, min(at + 2 + element.most, len(keys))):
-                if term & keys[position]:
-                    found = self._rest(keys, index + 2, (*taken, position))
-                    if found is not None:
-                        return found
-            return None
-        if at + 1 < len(keys) and element & keys[at + 1]:
-            return self._rest(keys, index + 1, (*taken, at + 1))
-        return None
+        """The match completed from element `index` on, after the words `taken`.
+
+        Words next to each other are followed in a loop; only a gap may try
+        several positions (the first that lets the rest match wins).
+        """
+        positions = list(taken)
+        at = positions[-1]
+        while index < len(self.elements):
+            element = self.elements[index]
+            if isinstance(element, _Gap):
+                term = self.elements[index + 1]
+                assert not isinstance(term, _Gap)
+                for position in range(at + 1, min(at + 2 + element.most, len(keys))):
+                    if term & keys[position]:
+                        found = self._rest(keys, index + 2, (*positions, position))
+                        if found is not None:
+                            return found
+                return None
+            at += 1
+            if at >= len(keys) or not element & keys[at]:
+                return None
+            positions.append(at)
+            index += 1
+        return tuple(positions)
 
 
 @dataclass(frozen=True, slots=True)
