@@ -79,6 +79,7 @@ class RelationsFile(_Strict):
     their_role: dict[Relation, list[str]]
     role_prefixes: list[str]
     bare_roles: list[str]
+    introducers: list[str]
     of_mine: list[str]
     my_role: dict[Relation, list[str]]
     teen_words: list[str]
@@ -91,6 +92,7 @@ class RelationsFile(_Strict):
         "adjectives",
         "role_prefixes",
         "bare_roles",
+        "introducers",
         "of_mine",
         "teen_words",
         "role_fillers",
@@ -200,6 +202,7 @@ class Lexicon:
     adjectives: frozenset[str]
     their_role: PhraseSet  # values: Relation
     bare_roles: frozenset[str]
+    introducers: PhraseSet
     of_mine: PhraseSet
     my_role: PhraseSet  # values: Relation
     teen_words: PhraseSet
@@ -307,6 +310,7 @@ def lexicon() -> Lexicon:
         adjectives=frozenset(relations.adjectives),
         their_role=PhraseSet(vocabulary, _roles(relations)),
         bare_roles=frozenset(relations.bare_roles),
+        introducers=PhraseSet(vocabulary, _phrases(relations.introducers, True)),
         of_mine=PhraseSet(vocabulary, _phrases(relations.of_mine, True)),
         my_role=PhraseSet(
             vocabulary,

@@ -294,7 +294,9 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
             bare and _said_to_use(message, match.end, lex)
         )
         if not owned and tokens[match.start - 1 : match.start] in (("een",), ("a",)):
-            owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message))
+            owned = any(m.start == match.end + 1 for m in lex.of_mine.find(message)) or any(
+                m.end == match.start - 1 for m in lex.introducers.find(message)
+            )  # "een vriend van mij", "ik heb een vriend die"
             if relation is Relation.PARTNER:  # "een vriendin van mij" is a friend
                 relation = Relation.FAMILY_FRIEND
         if owned and _co_writer(tokens, match.start - 1, match.end):

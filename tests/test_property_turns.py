@@ -84,10 +84,18 @@ PAYLOADS = [*DIALOG_PAYLOADS, "a" * 64, "../../etc"]
 GARBAGE = ["who:self", "res:open:0", "mt:cal", "rm:stop:999", "ci:good:1", "go:lang:xx", "", "zz"]
 
 
+OFFER_OF_ENGLISH = "Ik kan ook in het Engels verder."
+"""Said in English on purpose to someone who writes English in a Dutch conversation."""
+
+
 def _sentences() -> tuple[list[str], list[str], set[str]]:
     """Dutch sentences, their English translations, and Dutch labels that get translated."""
     english = translations("en").gettext
-    texts = [m for m in EXTRACTED if isinstance(m, str) and not re.search(r"[{%]", m)]
+    texts = [
+        m
+        for m in EXTRACTED
+        if isinstance(m, str) and not re.search(r"[{%]", m) and m != OFFER_OF_ENGLISH
+    ]
     dutch = [m for m in texts if len(m) > 30 and english(m) != m]
     return dutch, [english(m) for m in dutch], {m for m in texts if english(m) != m}
 
