@@ -16,9 +16,10 @@ what to look for as words separated by spaces; the matcher finds them in
   (``Vocabulary.pattern(text, gap=2)``: "ik ben al jaren verslaafd" holds
   "ik ben verslaafd");
 - a small typo in a word that the lemmatiser does not know ("ziten",
-  "oxazapam", "selfmoord", "wied") counts as the word it is closest to among
-  the words the patterns use: one letter off for words up to seven letters,
-  two for longer ones (a real word such as "koken" never becomes "roken").
+  "oxazapam", "selfmoord", "wied", "gelsikt") counts as the word it is
+  closest to among the words the patterns use: one edit (a letter added,
+  dropped, changed, or two letters swapped) for words up to seven letters,
+  two for longer ones; a real word such as "koken" never becomes "roken".
 
     >>> from dialogs.words import words
     >>> book = Vocabulary({"pills": ("pillen", "oxazepam")})
@@ -56,7 +57,7 @@ from functools import lru_cache
 
 import simplemma
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from dialogs.words import LEMMA_LANGUAGES, Words, words
 
@@ -83,7 +84,7 @@ LONG_WORD = 8
 
 
 def _edits_allowed(length: int) -> int:
-    """How many letters (Levenshtein edits) a typo may differ from the word it stands for."""
+    """How many edits (a letter added, dropped, changed, or two swapped) a typo may be off."""
     return 2 if length >= LONG_WORD else 1
 
 
@@ -330,7 +331,7 @@ class Vocabulary:
         found = process.extractOne(
             token,
             self._choices,
-            scorer=Levenshtein.distance,
+            scorer=OSA.distance,
             score_cutoff=_edits_allowed(len(token)),
         )
         return found[0] if found is not None else None

@@ -44,6 +44,9 @@ def test_a_misspelt_word_counts_as_the_closest_word_of_the_sets() -> None:
     phrases = PhraseSet(book, [("wiet", "cannabis"), ("alcoholprobleem", "alcohol")])
     assert _found(phrases, book, "mijn zoon rookt wied") == [("cannabis", 3, 3)]
     assert _found(phrases, book, "een alcolprobleem") == [("alcohol", 1, 1)]
+    assert _found(phrases, book, "veel wiiet") == [("cannabis", 1, 1)]
+    assert _found(phrases, book, "veel weit") == [("cannabis", 1, 1)]  # two letters swapped
+    assert _found(phrases, book, "veel wijnt") == []  # two edits: too far for a short word
     assert book.correct("wied") == "wiet"
     assert book.correct("koken") is None  # a real word is never a typo
 
