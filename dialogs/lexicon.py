@@ -5,7 +5,8 @@ Each file is described by a pydantic model. A file that does not fit raises
 ``problems.yaml: problems: field 'alcohol.words': Input should be a valid list``,
 so whoever extends a list (a clinician adding slang) is sent to the right line.
 
-The lists become `PhraseSet`s, ready for `dialogs.reader.read`.
+The lists become `dialogs.phrases.PhraseSet`s over one `Vocabulary` (the words typos are
+corrected to), ready for `dialogs.reader.read`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from catalogue.errors import DataFileError
 from catalogue.kinds import Problem, Relation
 from catalogue.yaml_files import read_yaml
-from dialogs.phrase_sets import EXACT, Phrase, PhraseSet
+from dialogs.phrases import EXACT, PhraseSet, Vocabulary
 from dialogs.words import normalise
 
 GAP_WORDS = 2
@@ -190,6 +191,7 @@ def load_file(name: str, model: type[_Model], text: str | None = None) -> _Model
 class Lexicon:
     """Everything the reader matches, compiled from the data files."""
 
+    vocabulary: Vocabulary  # every phrase set's words: the targets of typo correction
     problems: PhraseSet  # values: Problem
     problem_words: dict[str, Problem]
     problem_prefixes: dict[str, tuple[tuple[str, Problem], ...]]  # by their first 3 letters
@@ -238,8 +240,8 @@ class Lexicon:
     companion_questions: frozenset[str]
 
 
-def _phrases(texts: list[str], value: object) -> list[Phrase]:
-    return [Phrase(text, value) for text in texts]
+def _phrases(texts: list[str], value: object) -> list[tuple[str, object]]:
+    return [(text, value) for text in texts]
 
 
 def _by_first_letters(
@@ -251,7 +253,7 @@ def _by_first_letters(
     return {key: tuple(items) for key, items in grouped.items()}
 
 
-def _roles(relations: RelationsFile) -> list[Phrase]:
+def _roles(relations: RelationsFile) -> list[tuple[str, object]]:
     """Role words, also after a prefix ("pleegzoon"); a word listed itself keeps its own role."""
     listed = {text for texts in relations.their_role.values() for text in texts}
     phrases = []
@@ -280,11 +282,16 @@ def lexicon() -> Lexicon:
     language = load_file("language.yaml", LanguageFile)
     navigation = load_file("navigation.yaml", NavigationFile)
     questions = load_file("questions.yaml", QuestionsFile)
+    vocabulary = Vocabulary()
     return Lexicon(
+        vocabulary=vocabulary,
         problems=PhraseSet(
-            phrase
-            for problem, entry in problems.problems.items()
-            for phrase in _phrases(entry.words + entry.phrases, problem)
+            vocabulary,
+            (
+                phrase
+                for problem, entry in problems.problems.items()
+                for phrase in _phrases(entry.words + entry.phrases, problem)
+            ),
         ),
         problem_words={
             word: problem for problem, entry in problems.problems.items() for word in entry.words
@@ -294,41 +301,51 @@ def lexicon() -> Lexicon:
             for problem, entry in problems.problems.items()
             for prefix in entry.prefixes
         ),
-        use_words=PhraseSet(_phrases(problems.use_words, Problem.DRUGS)),
-        unsure_with_use=PhraseSet(_phrases(problems.unsure_with_use, Problem.UNSURE), gap=1),
-        unsure_alone=PhraseSet(_phrases(problems.unsure_alone, Problem.UNSURE), gap=1),
+        use_words=PhraseSet(vocabulary, _phrases(problems.use_words, Problem.DRUGS)),
+        unsure_with_use=PhraseSet(
+            vocabulary, _phrases(problems.unsure_with_use, Problem.UNSURE), gap=1
+        ),
+        unsure_alone=PhraseSet(vocabulary, _phrases(problems.unsure_alone, Problem.UNSURE), gap=1),
         possessives=frozenset(relations.possessives),
         adjectives=frozenset(relations.adjectives),
-        their_role=PhraseSet(_roles(relations)),
+        their_role=PhraseSet(vocabulary, _roles(relations)),
         bare_roles=frozenset(relations.bare_roles),
-        introducers=PhraseSet(_phrases(relations.introducers, True)),
-        of_mine=PhraseSet(_phrases(relations.of_mine, True)),
+        introducers=PhraseSet(vocabulary, _phrases(relations.introducers, True)),
+        of_mine=PhraseSet(vocabulary, _phrases(relations.of_mine, True)),
         my_role=PhraseSet(
+            vocabulary,
             (p for relation, texts in relations.my_role.items() for p in _phrases(texts, relation)),
         ),
-        teen_words=PhraseSet(_phrases(relations.teen_words, True)),
+        teen_words=PhraseSet(vocabulary, _phrases(relations.teen_words, True)),
         own_role=PhraseSet(
-            p for relation, texts in relations.own_role.items() for p in _phrases(texts, relation)
+            vocabulary,
+            (
+                p
+                for relation, texts in relations.own_role.items()
+                for p in _phrases(texts, relation)
+            ),
         ),
         role_fillers=frozenset(relations.role_fillers),
-        their_use=PhraseSet(_phrases(relations.their_use, True)),
+        their_use=PhraseSet(vocabulary, _phrases(relations.their_use, True)),
         self_use_verbs=frozenset(who.self_use_verbs),
-        self_use=PhraseSet(_phrases(who.self_use, True)),
-        hedges=PhraseSet(_phrases(who.hedges, True), typo_targets=False),  # "drnk" is no "denk"
+        self_use=PhraseSet(vocabulary, _phrases(who.self_use, True)),
+        # "drnk" is no "denk":
+        hedges=PhraseSet(vocabulary, _phrases(who.hedges, True), typo_targets=False),
         not_self_before=frozenset(who.not_self_before),
         denials=frozenset(who.denials),
-        self_strong=PhraseSet(_phrases(who.self, True), gap=GAP_WORDS),
-        self_exact=PhraseSet(_phrases(who.self_exact, True)),
-        self_weak=PhraseSet(_phrases(who.self_weak, True)),
-        self_alone=PhraseSet(_phrases(who.self_alone, True)),
-        naaste=PhraseSet(_phrases(who.naaste, True), gap=GAP_WORDS),
-        who_unsure=PhraseSet(_phrases(who.unsure, True), gap=QUESTION_GAP),
+        self_strong=PhraseSet(vocabulary, _phrases(who.self, True), gap=GAP_WORDS),
+        self_exact=PhraseSet(vocabulary, _phrases(who.self_exact, True)),
+        self_weak=PhraseSet(vocabulary, _phrases(who.self_weak, True)),
+        self_alone=PhraseSet(vocabulary, _phrases(who.self_alone, True)),
+        naaste=PhraseSet(vocabulary, _phrases(who.naaste, True), gap=GAP_WORDS),
+        who_unsure=PhraseSet(vocabulary, _phrases(who.unsure, True), gap=QUESTION_GAP),
         aims=PhraseSet(
+            vocabulary,
             _phrases(who.for_them, True)
             + _phrases(who.for_me, False)
-            + _phrases(who.for_me_always, None)
+            + _phrases(who.for_me_always, None),
         ),
-        place_cues=PhraseSet(_phrases(places.cues, True)),
+        place_cues=PhraseSet(vocabulary, _phrases(places.cues, True)),
         postcode_cues=frozenset(places.postcode_cues),
         connectors=frozenset(places.connectors),
         name_starts=frozenset(places.name_starts),
@@ -337,16 +354,18 @@ def lexicon() -> Lexicon:
         english=frozenset(language.english),
         dutch=frozenset(language.dutch),
         english_alone=frozenset(language.english_alone),
-        asks_english=PhraseSet(_phrases(language.asks_english, True)),
-        online=PhraseSet(_phrases(language.online, True), gap=1),
+        asks_english=PhraseSet(vocabulary, _phrases(language.asks_english, True)),
+        online=PhraseSet(vocabulary, _phrases(language.online, True), gap=1),
         not_online=frozenset(language.not_online),
         navigation=PhraseSet(
-            p for name, texts in navigation.navigation.items() for p in _phrases(texts, name)
+            vocabulary,
+            (p for name, texts in navigation.navigation.items() for p in _phrases(texts, name)),
         ),
         fillers=frozenset(navigation.fillers),
         questions=PhraseSet(
+            vocabulary,
             (
-                Phrase(text.rstrip("?"), (question_id, text.endswith("?")))
+                (text.rstrip("?"), (question_id, text.endswith("?")))
                 for question_id, question in questions.questions.items()
                 for text in question.asked
             ),

@@ -33,7 +33,7 @@ from catalogue.places import PlaceLookup
 from catalogue.text import name_tokens
 from dialogs.context import Places
 from dialogs.lexicon import PREFIX_MIN, Lexicon, lexicon
-from dialogs.phrase_sets import VOCABULARY, Match, View, view
+from dialogs.phrases import Match, View
 from dialogs.questions import question_answer
 from dialogs.words import LEMMA_LANGUAGES
 
@@ -105,7 +105,7 @@ class Reading:
 def read(text: str, places: Places) -> Reading:
     """Every fact `text` states; `places` finds the place names in it."""
     lex = lexicon()
-    message = view(text)
+    message = lex.vocabulary.view(text)
     if not message.tokens:
         return Reading()
     question = _question(message, "?" in text, lex)
@@ -247,7 +247,10 @@ def _speaks_of_own_use(message: View, lex: Lexicon) -> bool:
     if any(not _denied(message, m, lex) for m in lex.self_use.find(message)):
         return True
     for position, token in enumerate(tokens):
-        if token not in lex.self_use_verbs and VOCABULARY.correct(token) not in lex.self_use_verbs:
+        if (
+            token not in lex.self_use_verbs
+            and lex.vocabulary.correct(token) not in lex.self_use_verbs
+        ):
             continue  # also with a typo fixed ("ik drik"); not a lemma ("gambling" is no "gamble")
         before = tokens[position - 1] if position else ""
         after = tokens[position + 1 : position + 3]
@@ -531,7 +534,7 @@ def _place_alone(message: View, text: str, places: Places, lex: Lexicon) -> Plac
     tokens = message.tokens
     if len(tokens) > _WHOLE_MESSAGE_WORDS or message.words.text in lex.not_places:
         return None
-    if any(t in VOCABULARY or t in lex.fillers for t in tokens):
+    if any(t in lex.vocabulary or t in lex.fillers for t in tokens):
         return None
     if found := places.named(text):
         return found
@@ -552,7 +555,7 @@ def _common(token: str, lex: Lexicon) -> bool:
     return (
         token in lex.not_places
         or _function_word(token, lex)
-        or token in VOCABULARY
+        or token in lex.vocabulary
         or token.isdigit()
     )
 

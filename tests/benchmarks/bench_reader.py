@@ -3,9 +3,9 @@
     .venv/bin/python tests/benchmarks/bench_reader.py [--rounds 5]
 
 Reads every message of tests/corpora/facts.yaml with the real bundled `PlaceIndex`.
-Each message is timed as if it were new: the per-message caches (`words`, the phrase
-view) are cleared before each read; the per-word caches (lemmas, typo corrections) stay
-warm, as they are in a running bot after its first messages. Target: well under 1 ms a
+Each message is timed as if it were new: the per-message cache (`words`) is cleared
+before each read; the per-word caches (lemmas, keys, typo corrections)
+stay warm, as they are in a running bot after its first messages. Target: well under 1 ms a
 typical message (the whole turn's budget is p99 < 10 ms).
 
 Two p99 figures: over every timing (includes the machine's scheduling noise when it is
@@ -26,7 +26,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from corpora.evaluate_facts import load_corpus  # noqa: E402
 
 from catalogue.places import PlaceIndex  # noqa: E402
-from dialogs import phrase_sets as phrases  # noqa: E402
 from dialogs import words  # noqa: E402
 from dialogs.reader import read  # noqa: E402
 
@@ -45,7 +44,6 @@ def main() -> None:
     for _ in range(rounds):
         for text in texts:
             words.words.cache_clear()
-            phrases._view.cache_clear()
             t0 = time.perf_counter()
             read(text, places)
             by_text[text].append((time.perf_counter() - t0) * 1000)
