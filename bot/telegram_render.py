@@ -80,15 +80,15 @@ class ChatView:
 
     menu_message_id: int | None = None
     keyboard_shown: bool = False
-    keyboard_other: str = ""  # the reply keyboard's text key, if it has one
+    keyboard_others: tuple[str, ...] = ()  # the reply keyboard's text keys, if it has any
 
 
 def note_keyboard_use(view: ChatView, event: Event) -> None:
     """A one-time reply keyboard hides itself once used (the location shared through it, or
-    its other key tapped): then the next screen need not remove it, which would cost a
+    one of its other keys tapped): then the next screen need not remove it, which would cost a
     message of its own and its deletion."""
     if isinstance(event, LocationShared) or (
-        isinstance(event, TextSent) and event.text == view.keyboard_other
+        isinstance(event, TextSent) and event.text in view.keyboard_others
     ):
         view.keyboard_shown = False
 
@@ -250,7 +250,7 @@ async def _send(bot: Bot, chat_id: int, screen: Screen, view: ChatView) -> Messa
         await bot.send_message(chat_id, text)
     message = await bot.send_message(chat_id, texts[-1], reply_markup=markup)
     view.keyboard_shown = screen.ask is not None
-    view.keyboard_other = screen.ask.other_label if screen.ask is not None else ""
+    view.keyboard_others = screen.ask.other_labels if screen.ask is not None else ()
     if inline is not None and screen.ask is None:
         view.menu_message_id = message.message_id
     return message

@@ -241,13 +241,17 @@ class SearchIndex:
         """The best fitting meetings for `query` as of `now` (aware); see the module docstring.
 
         Fitting organisations that have no meetings here at all come with the
-        result (`without_meetings`: reachable ones, of the origin's country
-        when there are such, at most `MAX_WITHOUT_MEETINGS` in order of fit),
+        result (`without_meetings`: those that serve the origin's country, at most
+        `MAX_WITHOUT_MEETINGS` in order of fit),
         so that a person still sees them.
         """
         result = self._find(query, now, limit, offset)
         absent = [o for o in self._fitting(query) if o not in self._with_meetings]
-        offered = self._contacts(tuple(absent), query.origin)[:MAX_WITHOUT_MEETINGS]
+        offered = self._contacts(tuple(absent), query.origin)
+        if query.origin is not None:
+            country = query.origin.country
+            offered = tuple(o for o in offered if country in o.countries)
+        offered = offered[:MAX_WITHOUT_MEETINGS]
         return replace(result, without_meetings=offered) if offered else result
 
     def _find(self, query: Query, now: datetime, limit: int, offset: int) -> SearchResult:

@@ -72,7 +72,8 @@ async def results_in_utrecht(bot: BotHarness, chat: int) -> str:
     await bot.say(chat, "/start")
     await bot.press(chat, "Voor mezelf")
     await bot.press(chat, "Alcohol")
-    return (await bot.say(chat, "Utrecht")).text
+    await bot.say(chat, "Utrecht")
+    return (await bot.press(chat, "Klopt")).text  # the answers said back, then the results
 
 
 def entry_of(text: str, name: str) -> str:

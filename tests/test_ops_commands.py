@@ -46,7 +46,8 @@ async def set_reminder(bot: BotHarness, chat: int) -> None:
     await bot.say(chat, "/start")
     await bot.press(chat, "Voor mezelf")
     await bot.press(chat, "Alcohol")
-    reply = await bot.say(chat, "Utrecht")
+    await bot.say(chat, "Utrecht")
+    reply = await bot.press(chat, "Klopt")  # the answers said back
     await bot.press(chat, next(b for b in reply.buttons if "AA Utrecht Centrum" in b))
     for label in ("Herinner me", "Twee uur ervoor", "Alleen de volgende keer", "Ja, graag"):
         await bot.press(chat, label)

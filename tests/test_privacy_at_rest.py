@@ -44,7 +44,8 @@ async def test_meeting_and_clinic_ids_and_exact_times_are_not_in_the_file(
 ) -> None:
     await bot.say(CHAT, f"/start {CLINIC}_ss")
     await bot.say(CHAT, "alcohol")
-    reply = await bot.say(CHAT, "Utrecht")
+    await bot.say(CHAT, "Utrecht")
+    reply = await bot.press(CHAT, "Klopt")  # the answers said back
     first = next(label for label in reply.buttons if "AA Utrecht Centrum" in label)
     meeting = next(m for m in bot.catalogue.meetings.values() if m.name in first)
     await bot.press(CHAT, first)

@@ -126,7 +126,11 @@ def meeting_screen(
         if meeting.online.url:
             details.append(_("Online: {url}").format(url=meeting.online.url))
         if meeting.online.phone:
-            details.append(_("Inbellen: {phone}").format(phone=meeting.online.phone))
+            details.append(
+                _("Inbellen: {phone} (om te tikken: {tel})").format(
+                    phone=meeting.online.phone, tel=meeting.online.tel_uri
+                )
+            )
     if organisation.website:
         details.append(_("Website: {url}").format(url=organisation.website))
     notes = meeting.notes.get(ctx.language) if meeting.notes else None
