@@ -109,6 +109,14 @@ def read(text: str, places: Places) -> Reading:
     if not message.tokens:
         return Reading()
     question = _question(message, "?" in text, lex)
+    if question is not None:
+        # People lead up to what they ask: "ik weet niet of dit wel iets voor mij is. is dat
+        # niet zo'n sekte?" asks about the sect. The last sentence that asks something wins.
+        for sentence in reversed(_SENTENCE_END.split(text)):
+            asked = _question(lex.vocabulary.view(sentence), "?" in text, lex)
+            if asked is not None:
+                question = asked
+                break
     problems, unsure_alone = _problems(message, lex)
     who, relation = _who(message, problems, question, lex)
     who_unsure = unsure_alone or bool(lex.who_unsure.find(message))
@@ -457,6 +465,9 @@ def _question(message: View, has_mark: bool, lex: Lexicon) -> str | None:
 
 
 # -- places ----------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+"""Where one sentence ends and the next begins (the end of the text is one too)."""
 
 _POSTCODE = re.compile(r"^[1-9]\d{3}(?:[a-z]{2})?$")
 _LETTERS = re.compile(r"^[a-z]{2}$")

@@ -505,3 +505,10 @@ def test_a_typed_button_label_is_read_as_that_answer(
 ) -> None:
     typed = translations(language).gettext(label)
     assert getattr(read(typed, places), fact) == value, typed
+
+
+def test_the_question_of_the_last_asking_sentence_is_the_one_answered(places: PlaceIndex):
+    # People lead up to what they ask; the worry before it is not the question.
+    hesitant = "hoi ik weet niet of dit wel iets voor mij is. is dat niet zo n sekte?"
+    assert read(hesitant, places).question == "religious"
+    assert read("is het gratis en anoniem?", places).question == "cost"
