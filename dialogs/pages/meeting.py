@@ -246,7 +246,7 @@ def share_screens(
 
 def meeting_of(state: DialogState, ctx: TurnContext) -> tuple[Meeting, Organisation] | None:
     """The state's meeting and its organisation, if both are still in the catalogue."""
-    meeting = ctx.catalogue.meetings.get(state.meeting_id or "")
+    meeting = ctx.catalogue.meeting(state.meeting_id or "")
     if meeting is None:
         return None
     organisation = ctx.catalogue.organisations.get(meeting.organisation_id)
