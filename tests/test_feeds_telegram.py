@@ -130,7 +130,7 @@ async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
     await bot.say(CHAT, "/start")
     user_key = bot.storage.user_key(CHAT)
     effect = SetReminder(MEETING_ID, (120,), True)
-    assert await bot.reminders.set_reminder(user_key, effect, None, bot.clock.now())
+    assert await bot.reminders.set_reminder(user_key, effect, bot.clock.now())
     (view,) = await bot.reminders.views(user_key)
     assert view.next_at == datetime(2026, 11, 24, 17, 30, tzinfo=AMS)  # 2 h before Tuesday
 
@@ -149,7 +149,7 @@ async def test_a_reminder_follows_when_the_feed_lists_the_same_meeting(bot, serv
     await bot.say(CHAT, "/start")
     user_key = bot.storage.user_key(CHAT)
     effect = SetReminder(bundled, (120,), True)
-    assert await bot.reminders.set_reminder(user_key, effect, None, bot.clock.now())
+    assert await bot.reminders.set_reminder(user_key, effect, bot.clock.now())
     sent = len(bot.api.sent_to(CHAT))
 
     same = {

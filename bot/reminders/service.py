@@ -111,7 +111,7 @@ class ReminderService:
     # --- effects from the dialogue -----------------------------------------------------
 
     async def set_reminder(
-        self, user_key: str, effect: SetReminder, clinic_id: str | None, now: datetime
+        self, user_key: str, effect: SetReminder, now: datetime
     ) -> Reminder | None:
         """Store a reminder and plan the occurrence it starts with (None: nothing ahead)."""
         meeting = self.catalogue.meeting(effect.meeting_id)
@@ -128,7 +128,7 @@ class ReminderService:
         occurrence_at = occurrence_at.astimezone(ZoneInfo(meeting.timezone))
         rows = plan_occurrence(meeting, occurrence_at, offsets, now)
         reminder, planned = await self.store.set_reminder(
-            user_key, meeting.id, offsets, effect.weekly, clinic_id, rows, now
+            user_key, meeting.id, offsets, effect.weekly, rows, now
         )
         self.on_planned(planned)
         return reminder
@@ -180,12 +180,11 @@ class ReminderService:
     # --- the effects' handlers (`bot.turns.EffectHandlers`, wired in `bot.app`) ---------
 
     async def on_set_reminder(self, effect: SetReminder, scope: TurnScope) -> None:
-        clinic_id = await self._clinic_of(scope.user_key)
         if await self.store.language(scope.user_key) is None:
             # Reminders speak the language of the conversation that set them, also when
             # it only came from Telegram's language setting (a turn's hint, not stored).
             await self.storage.set_language(scope.user_key, scope.language, scope.now)
-        await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
+        await self.set_reminder(scope.user_key, effect, scope.now)
 
     async def on_cancel_reminder(self, effect: CancelReminder, scope: TurnScope) -> None:
         await self.cancel(scope.user_key, effect.reminder_id)
@@ -198,13 +197,6 @@ class ReminderService:
 
     async def on_checkin_answered(self, effect: CheckinAnswered, scope: TurnScope) -> None:
         await self.checkin_answered(scope.user_key, effect.answer)
-
-    async def _clinic_of(self, user_key: str) -> str | None:
-        """The clinic the conversation came from (kept with the reminder, for counts only)."""
-        from dialogs import state_from_json
-
-        conversation = await self.storage.load_conversation(user_key)
-        return state_from_json(conversation.state_json).clinic_id if conversation else None
 
     # --- start-up ----------------------------------------------------------------------
 
@@ -316,7 +308,6 @@ class ReminderService:
                 kept.id,
                 reminder.offsets_minutes,
                 reminder.weekly,
-                reminder.clinic_id,
                 planned,
                 now,
             )
