@@ -273,8 +273,17 @@ class OrganisationRecord(_Record):
     email: Email | None = None
     intake_first: Bool = False
     source: RecordSource = _SOURCE
+    contact_source: RecordSource | None = None
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
+        if self.phone is not None and (self.contact_source is None or not self.contact_source.url):
+            return [
+                (
+                    "contact_source",
+                    "missing (expected where the phone number comes from: a source with its "
+                    "url and verified_on or as_of; never a guessed number)",
+                )
+            ]
         if self.relations and Seeker.NAASTE not in self.seekers:
             return [("relations", "is only for organisations of naasten (add naaste to seekers)")]
         if Seeker.NAASTE in self.seekers and not self.relations:
@@ -299,6 +308,7 @@ class OrganisationRecord(_Record):
             phone=self.phone,
             email=self.email,
             intake_first=self.intake_first,
+            contact_source=self.contact_source.to_source() if self.contact_source else None,
         )
 
 

@@ -124,6 +124,7 @@ def query_of(state: DialogState, ctx: TurnContext) -> Query | None:
         filters=filters,
         for_them=bool(state.for_them),
         person=person_of(state, ctx),
+        country=country_of(state, ctx),
     )
 
 
@@ -325,10 +326,19 @@ def _search_rows(ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
 def _fallback_screen(
     state: DialogState, result: SearchResult, origin: Place | None, ctx: TurnContext
 ) -> tuple[Screen, tuple[str, ...]]:
-    """Nothing near: the organisations' own contacts and online meetings; never empty."""
+    """Nothing near: the organisations' own contacts and online meetings; never empty.
+
+    When no fitting organisation has a meeting in the catalogue at all (groups for
+    naasten, gambling), the screen says so, rather than that none is near.
+    """
     _ = ctx.gettext
     if state.has_filters:
         head = _("Met deze filters vind ik nu geen passende bijeenkomst.")
+    elif result.none_listed:
+        head = _(
+            "De bijeenkomsten van de groepen die bij je passen staan (nog) niet in mijn lijst. "
+            "De organisaties zelf vertellen je waar en wanneer ze samenkomen."
+        )
     elif origin is not None:
         head = _("In de buurt van {place} vind ik nu geen passende bijeenkomst.").format(
             place=origin.name
@@ -339,7 +349,8 @@ def _fallback_screen(
     online = result.online
     parts: list[str | None] = [results_heading(state, ctx), head, filters_summary(state, ctx)]
     if contacts:
-        parts.append(_("Deze organisaties helpen je verder, ook met groepen die ik niet ken:"))
+        if not result.none_listed:
+            parts.append(_("Deze organisaties helpen je verder, ook met groepen die ik niet ken:"))
         parts.append(contacts)
     if online:
         parts.append(_("Of doe mee vanuit huis:"))
@@ -372,16 +383,26 @@ def organisations_without_meetings(result: SearchResult, ctx: TurnContext) -> st
 
 
 def _contact_line(organisation: Organisation, ctx: TurnContext) -> str:
-    """The organisation with its website and phone (says so when neither is known), and what
-    it is in one line."""
+    """The organisation, how to reach it (website, phone, e-mail: what its source gives),
+    and what it is in one line. Without any of those, where to ask instead."""
     _ = ctx.gettext
-    ways = [w for w in (organisation.website, organisation.phone) if w]
-    reach = " · ".join(ways) or _("geen website of telefoonnummer bekend")
-    line = f"• {organisation.display_name(ctx.language)}: {reach}"
+    ways = [organisation.website]
+    if organisation.phone:
+        ways.append(_("bel {phone}").format(phone=organisation.phone))
+    ways.append(organisation.email)
+    reach = " · ".join(w for w in ways if w)
+    line = f"• {organisation.display_name(ctx.language)}"
+    if reach:
+        line += f": {reach}"
     if organisation.source.sample:
         line += " " + sample_mark(ctx)
     if description := organisation.description.get(ctx.language):
         line += "\n  " + description
+    if not reach:
+        line += "\n  " + _(
+            "Ik heb geen website of telefoonnummer van ze. Je huisarts of de verslavingszorg "
+            "kan je vertellen of er een groep bij jou in de buurt is."
+        )
     return line
 
 
