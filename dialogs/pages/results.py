@@ -124,7 +124,8 @@ def query_of(state: DialogState, ctx: TurnContext) -> Query | None:
         filters=filters,
         for_them=bool(state.for_them),
         person=person_of(state, ctx),
-        country=country_of(state, ctx),
+        # Searching online without a place: the Netherlands, as the helplines assume.
+        country=country_of(state, ctx) or Country.NL,
     )
 
 
