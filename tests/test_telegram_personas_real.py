@@ -191,6 +191,7 @@ async def test_a_gambler_in_antwerp_gets_the_flemish_centre_and_no_dutch_group(
     assert contacts(reply) == ["• Vlaams Trefpunt Zelfhulp: https://www.zelfhulp.be"]
     assert "hulplijnen onder /hulp" in reply.text
     assert result_titles(reply) == []  # no meeting to offer, and none invented
+    assert "Andere dag of filters" not in reply.buttons  # no filter could find one
 
 
 async def test_schiermonnikoog_measures_from_the_ferry_port_and_online_has_no_pin(

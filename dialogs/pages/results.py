@@ -312,14 +312,14 @@ def _matches_screen(
     return Screen(text, tuple(rows)), shown
 
 
-def _search_rows(ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
-    """Under every results page: change the search, or start over."""
+def _search_rows(ctx: TurnContext, filters: bool = True) -> tuple[tuple[Button, ...], ...]:
+    """Under every results page: change the search, or start over. Without `filters` where
+    no filter can find anything (no fitting organisation has meetings listed)."""
     _ = ctx.gettext
+    other_day = (choice(_("Andere dag of filters"), Step.RESULTS, Results.FILTERS),)
+    other_place = choice(_("Andere plaats"), Step.RESULTS, Results.WHERE)
     return (
-        (
-            choice(_("Andere dag of filters"), Step.RESULTS, Results.FILTERS),
-            choice(_("Andere plaats"), Step.RESULTS, Results.WHERE),
-        ),
+        (*(other_day if filters else ()), other_place),
         (everywhere(_("Opnieuw beginnen"), Everywhere.RESTART),),
     )
 
@@ -363,7 +363,7 @@ def _fallback_screen(
     rows = _result_buttons(online, 1, ctx)
     if state.has_filters:
         rows.append((choice(_("Filters uitzetten"), Step.RESULTS, Results.NO_FILTERS),))
-    rows.extend(_search_rows(ctx))
+    rows.extend(_search_rows(ctx, filters=not result.none_listed or state.has_filters))
     return Screen(join(*parts), tuple(rows)), tuple(m.meeting.id for m in online)
 
 
