@@ -327,6 +327,14 @@ def test_an_organisations_phone_number_needs_the_source_it_comes_from(tmp_path: 
         '    contact_source: {name: "LSOVD, contact page", '
         'url: "https://www.lsovd.nl/contact", as_of: 2026-11-01}\n'
     )
+    pageless = copy_of(
+        "organisations.yaml",
+        tmp_path,
+        lsovd,
+        sourced.replace('url: "https://www.lsovd.nl/contact", ', ""),
+    )
+    error = errors_of(replace={"organisations.yaml": pageless})[0]
+    assert (error.record, error.field) == ("organisation 'lsovd'", "contact_source.url")
     organisations = copy_of("organisations.yaml", tmp_path, lsovd, sourced)
     files = [organisations if p.name == "organisations.yaml" else p for p in bundled_files()]
     loaded = load_files(files, today=TODAY).organisations["lsovd"]

@@ -239,3 +239,16 @@ async def test_a_gambler_in_vaals_gets_the_dutch_organisations_only(
     assert [line.split(":")[0] for line in contacts(reply)] == [f"• {n}" for n in dutch]
     assert other and not any(name in reply.text for name in other)
     assert contacts(reply)[0] == "• AGOG Anonieme Gokkers: https://www.stoppenmetgokken.nl"
+
+
+async def test_a_drinker_in_antwerp_gets_aa_vlaanderen_with_the_phone_its_site_gives(
+    real_bot: BotHarness,
+) -> None:
+    reply = await search(real_bot, "Voor mezelf", "Alcohol", place="Antwerpen")
+    assert_truthful(reply)
+    aa_vlaanderen = real_bot.catalogue.organisations["aa-vlaanderen"]
+    assert aa_vlaanderen.contact_source.url.startswith("https://www.aavlaanderen.org/")
+    assert contacts(reply)[0] == (
+        "• AA Vlaanderen: https://www.aavlaanderen.org · bel 078 05 27 27 · info@aavlaanderen.org"
+    )
+    assert not any("InTact" in line for line in contacts(reply))  # Dutch groups only
