@@ -378,7 +378,7 @@ def organisations_without_meetings(result: SearchResult, ctx: TurnContext) -> st
     if not others:
         return None
     return join(
-        _("Ook voor jou, met bijeenkomsten die ik (nog) niet ken:"),
+        _("Past ook bij je, maar hun bijeenkomsten staan (nog) niet in mijn lijst:"),
         "\n".join(_contact_line(o, ctx) for o in others),
     )
 
