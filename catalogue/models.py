@@ -90,6 +90,8 @@ class Organisation:
     email: str | None = None
     name_en: str | None = None  # the name it uses in English, where it has one
     intake_first: bool = False  # a talk comes before the first group (asked via website/phone)
+    contact_source: Source | None = None
+    """Where website, phone and e-mail come from when not from `source` (a fresher list)."""
 
     def display_name(self, language: str) -> str:
         """Its name in the reader's language: the English name where it has one."""
