@@ -109,3 +109,14 @@ async def test_vaals_near_the_border_gets_contacts_and_online_groups_without_a_p
     reply = await bot_app.press(CHAT, "InTact Zwolle")
     assert reply.venue is None  # no map pin for a venue 200 km away
     assert "Thorbeckegracht" not in reply.text and "Online: https://" in reply.text
+
+
+async def test_a_meeting_page_gives_the_organisations_phone_where_a_source_gives_one(
+    bot_app: BotHarness,
+) -> None:
+    """AA Vlaanderen's own site gives its always-open line: the meeting page says it, so
+    someone who would rather call first can."""
+    reply = await search(bot_app, "Voor mezelf", "Alcohol", place="Gent")
+    [gent] = [b for b in reply.buttons if "AA Vlaanderen" in b or "Gent" in b][:1]
+    page = await bot_app.press(CHAT, gent)
+    assert "Telefoon: 078 05 27 27" in page.text

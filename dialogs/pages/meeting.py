@@ -133,6 +133,8 @@ def meeting_screen(
             )
     if organisation.website:
         details.append(_("Website: {url}").format(url=organisation.website))
+    if organisation.phone:
+        details.append(_("Telefoon: {phone}").format(phone=organisation.phone))
     notes = meeting.notes.get(ctx.language) if meeting.notes else None
     about = join(
         _("Over {organisation}:").format(organisation=organisation.short_name),
