@@ -5,7 +5,8 @@ Source: the BMLT semantic interface
 bmlt-enabled/bmlt-server (`MeetingResource`, `TsmlMeetingResource`). The
 answer is a JSON array of meetings, or with ``get_used_formats=1`` an object
 ``{"meetings": [...], "formats": [...]}``; both are read. Every value is a
-string. What we read from each meeting:
+string. Each meeting is read by `BmltRecord` (extra fields ignored), each
+format by `BmltFormat`. What we read from each meeting:
 
 - `id_bigint`: the stable key (catalogue id ``<source>-<id_bigint>``);
 - `published`: ``"0"`` is skipped;

@@ -6,7 +6,7 @@ meeting per row, comma or semicolon separated (Excel in Dutch saves with
 free and unknown columns are reported and ignored. Rows whose `id` starts
 with ``voorbeeld-`` are the template's examples and are skipped.
 
-Columns (required ones marked *):
+Columns (required ones marked *; each row is read by `SheetRow`):
 
 - `id`* your own key for the meeting, e.g. ``utrecht-dinsdag``; keep it the
   same on every import (lowercase letters, digits, hyphens).

@@ -8,9 +8,9 @@ written to the published format, by its own field names. Rules of those models:
    their own (12 Step Meeting List's `region`, BMLT's `service_body_bigint`),
    and a peer shows the meeting anyway.
 2. Lenient where the spec and its peers are: an empty value (``null``,
-   ``""``, ``[]``) is an absent one; BMLT writes numbers as strings, the 12
-   Step Meeting List writes ids as numbers; a time is ``19:30``,
-   ``19:30:00`` or ``7.30``; ``0`` coordinates are none.
+   ``""``, ``[]``) is an absent one; BMLT writes numbers as strings, and a
+   number where text is due (a postcode, an id) is read as text; a time is
+   ``19:30``, ``19:30:00`` or ``7.30``; ``0`` coordinates are none.
 3. Strict where a value would be misread: a name that is a list, a day 7, a
    flag that is neither yes nor no, a zone nobody knows. Such a record is
    skipped, and the operator reads which field and why.
@@ -20,7 +20,7 @@ written to the published format, by its own field names. Rules of those models:
 
 `read(model, raw)` is the one way in: the model, or a `RecordProblem` in the
 loader's words, one part per field: ``field 'day': 7 is not a day (expected
-0-6, 0 = Sunday, or a list of them)``.
+0-6 (0 = Sunday), or a list of them)``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ _TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s
 class FeedRecord(BaseModel):
     """A record of someone else's feed: unknown fields are theirs, and ignored."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 ModelT = TypeVar("ModelT", bound=FeedRecord)
@@ -122,14 +122,14 @@ def required(value_type: Any, why: str = "") -> Any:
 # --------------------------------------------------------------------------- parsers
 
 
-def parse_text(value: Any) -> str:
+def _text(value: Any) -> str:
     """Text, or a number written as one (ids, postcodes); a list or a block is no text."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InvalidValue(f"{show(value)} is not a text")
     return text_of(value)
 
 
-def parse_time(value: Any) -> time:
+def _time(value: Any) -> time:
     """``'19:30'``, ``'19:30:00'`` or ``'7.30'`` as a wall-clock time."""
     match = _TIME.match(value) if isinstance(value, str) else None
     if not match:
@@ -163,7 +163,7 @@ def _coordinates(value: Any) -> tuple[float | None, float | None]:
     return _coordinate(90)(parts[0].strip()), _coordinate(180)(parts[1].strip())
 
 
-def parse_yes_no(value: Any) -> bool:
+def _yes_no(value: Any) -> bool:
     """A feed's flag: true/false, ``"yes"``/``"no"``, ``1``/``0`` (Meeting Guide writes all)."""
     if isinstance(value, bool):
         return value
@@ -177,7 +177,7 @@ def parse_yes_no(value: Any) -> bool:
 
 def _timezone(value: Any) -> str | None:
     """An IANA zone; BMLT writes ``"NULL"`` for none."""
-    text = parse_text(value)
+    text = _text(value)
     if text.upper() == "NULL":
         return None
     try:
@@ -189,7 +189,7 @@ def _timezone(value: Any) -> str | None:
 
 def _country(value: Any) -> Country | None:
     try:
-        return parse_country(parse_text(value))
+        return parse_country(_text(value))
     except RecordProblem:
         raise InvalidValue(f"{show(value)} is not covered") from None
 
@@ -200,14 +200,14 @@ def _changed_on(value: Any) -> date | None:
     It is only "last changed by the source": leaving it out hides nothing a person needs.
     """
     try:
-        return date.fromisoformat(parse_text(value)[:10])
+        return date.fromisoformat(_text(value)[:10])
     except (InvalidValue, ValueError):
         return None
 
 
-def parse_date(value: Any) -> date:
+def _date(value: Any) -> date:
     try:
-        return date.fromisoformat(parse_text(value))
+        return date.fromisoformat(_text(value))
     except ValueError:
         raise InvalidValue(f"{show(value)} is not a date") from None
 
@@ -233,7 +233,7 @@ def _weekdays(value: Any) -> tuple[int, ...]:
 
 
 def _language(value: Any) -> str:
-    code = parse_text(value).lower()
+    code = _text(value).lower()
     if not re.fullmatch(r"[a-z]{2}", code):
         raise InvalidValue(f"{show(value)} is not a language code")
     return code
@@ -242,23 +242,23 @@ def _language(value: Any) -> str:
 def _texts(value: Any) -> tuple[str, ...]:
     """A list of texts, or one text alone (Meeting Guide's `feedback_emails` is either)."""
     items = value if isinstance(value, list) else [value]
-    return tuple(text for item in items if (text := parse_text(item)))
+    return tuple(text for item in items if (text := _text(item)))
 
 
 # --------------------------------------------------------------------------- the types
 
-Text = feed_type(str, "a text", parse_text)
-Time = feed_type(time, "HH:MM", parse_time)
+Text = feed_type(str, "a text", _text)
+Time = feed_type(time, "HH:MM", _time)
 Latitude = feed_type(float, "a latitude in degrees, -90..90", _coordinate(90))
 Longitude = feed_type(float, "a longitude in degrees, -180..180", _coordinate(180))
 Coordinates = feed_type(
     tuple[float | None, float | None], "'latitude,longitude', e.g. '52.09,5.12'", _coordinates
 )
-YesNo = feed_type(bool, 'true or false, or "yes" or "no"', parse_yes_no)
+YesNo = feed_type(bool, 'true or false, or "yes" or "no"', _yes_no)
 Timezone = feed_type(str, "an IANA time zone, e.g. Europe/Amsterdam", _timezone)
 CountryName = feed_type(Country, "NL or BE", _country)
 ChangedOn = feed_type(date, "YYYY-MM-DD HH:MM:SS", _changed_on)
-Date = feed_type(date, "YYYY-MM-DD", parse_date)
+Date = feed_type(date, "YYYY-MM-DD", _date)
 TypeCodes = feed_type(tuple[str, ...], 'a list of type codes, or one text "O, W"', _codes)
 Weekdays = feed_type(tuple[int, ...], "0-6 (0 = Sunday), or a list of them", _weekdays)
 Language = feed_type(str, "a two-letter language code such as nl or en", _language)

@@ -7,7 +7,8 @@ where it and a fellowship's site differ, the site is right. The bundled
 catalogue is such a copy (``catalogue/data/real/``, see its README).
 
 The document is one object: `generated` (ISO time of the copy: the meetings'
-"as of" date), `timezone`, `count`, `programs` and `meetings`. Each meeting:
+"as of" date), `timezone`, `count`, `programs` and `meetings`. Each meeting,
+read by `FellowFinderRecord`:
 
 - `id` ``PROGRAM:slug`` (stable between copies: the catalogue id is its slug,
   ``na-<slug>``, after the feed's prefix); `program` ``NA``, ``AA`` or ``CA``

@@ -1,7 +1,8 @@
 """Meeting Guide JSON: the open feed AA intergroups and the 12 Step Meeting List publish.
 
 Spec: github.com/code4recovery/spec (README, "Meeting Guide API"). The
-document is a JSON array of meetings. What we read from each record:
+document is a JSON array of meetings, each read by `MeetingGuideRecord`
+(extra fields ignored). What we read from each record:
 
 - `name`, `slug` (required; `slug` is the stable key: the catalogue id is
   ``<source>-<slug>``, so a re-import finds the same meeting again; a slug

@@ -5,7 +5,9 @@ Rules of this module:
 1. A feed is other people's data. One bad record never stops an import: the
    importer raises `RecordProblem` for it, the record is skipped, and the
    operator reads a line naming the file, the record and what is wrong.
-   Only a file that cannot be read at all is a `FeedImportError`.
+   Only a file that cannot be read at all is a `FeedImportError`. Each
+   record's fields are read by its format's pydantic model
+   (`catalogue.importers.feed_records`); what is here works on read values.
 2. Feeds describe weekly meetings by weekday; we store RFC 5545 rules
    (``FREQ=WEEKLY;BYDAY=MO,TH``) anchored at `first_on`, the first such
    weekday on or after the import date.
