@@ -91,7 +91,9 @@ def feed_type(python_type: Any, expected: str, parse: Callable[[Any], Any]) -> A
     """`python_type` read by `parse` (which raises `InvalidValue`); an empty value is None."""
 
     def validate(value: Any) -> Any:
-        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "" or value == []:
             return None
         try:
             return parse(value)
@@ -124,7 +126,9 @@ def required(value_type: Any, why: str = "") -> Any:
 
 def _text(value: Any) -> str:
     """Text, or a number written as one (ids, postcodes); a list or a block is no text."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if isinstance(value, str):
+        return value  # stripped by `feed_type`
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValue(f"{show(value)} is not a text")
     return text_of(value)
 
@@ -216,19 +220,27 @@ def _codes(value: Any) -> tuple[str, ...]:
     """Type codes in the feed's order (its first language is the main one), upper case, once."""
     if isinstance(value, str):  # a sheet-style "O, W"
         value = re.split(r"[,;\s]+", value)
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+    if not isinstance(value, list):
         raise InvalidValue(f"{show(value)} is not a list of codes")
-    return tuple(dict.fromkeys(code for v in value if (code := text_of(v).upper())))
+    codes: dict[str, None] = {}
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise InvalidValue(f"{show(value)} is not a list of codes")
+        if code := str(item).strip().upper():
+            codes[code] = None
+    return tuple(codes)
 
 
 def _weekdays(value: Any) -> tuple[int, ...]:
     """Meeting Guide's days (0 = Sunday … 6 = Saturday), one or a list, as `date.weekday()`s."""
     weekdays = []
     for item in value if isinstance(value, list) else [value]:
-        text = text_of(item) if isinstance(item, str | int) and not isinstance(item, bool) else ""
-        if not text.isdigit() or not 0 <= int(text) <= 6:
+        day = item if type(item) is int else -1  # a bool is no day
+        if isinstance(item, str) and item.strip().isdigit():
+            day = int(item)
+        if not 0 <= day <= 6:
             raise InvalidValue(f"{show(item)} is not a day")
-        weekdays.append((int(text) - 1) % 7)
+        weekdays.append((day - 1) % 7)
     return tuple(weekdays)
 
 
@@ -242,7 +254,7 @@ def _language(value: Any) -> str:
 def _texts(value: Any) -> tuple[str, ...]:
     """A list of texts, or one text alone (Meeting Guide's `feedback_emails` is either)."""
     items = value if isinstance(value, list) else [value]
-    return tuple(text for item in items if (text := _text(item)))
+    return tuple(text for item in items if (text := _text(item).strip()))
 
 
 # --------------------------------------------------------------------------- the types
