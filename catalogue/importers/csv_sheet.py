@@ -146,8 +146,9 @@ def _repeat(value: str) -> str:
 
 def _weeks(value: str) -> tuple[str, ...]:
     numbers = _words(value)
-    if any(number not in ("1", "2", "3", "4", "-1") for number in numbers):
-        raise InvalidValue(f"{show(value)} is not a list of weeks of the month")
+    wrong = [number for number in numbers if number not in ("1", "2", "3", "4", "-1")]
+    if wrong:
+        raise InvalidValue(f"{show(wrong[0])} is not a week of the month")
     return tuple(numbers)
 
 
@@ -170,7 +171,7 @@ def _language_codes(value: str) -> tuple[str, ...]:
 SheetId = feed_type(str, "letters, digits and hyphens, e.g. utrecht-dinsdag", _sheet_id)
 SheetDays = feed_type(tuple[int, ...], "ma, di, … or mon, tue, …; several allowed", _weekdays)
 Repeat = feed_type(str, "weekly, fortnightly or monthly", _repeat)
-Weeks = feed_type(tuple[str, ...], "weeks of the month 1-4 or -1 (last), e.g. 2,4", _weeks)
+Weeks = feed_type(tuple[str, ...], "1-4, or -1 for the last; several allowed, e.g. 2,4", _weeks)
 AttributeWords = feed_type(
     tuple[str, ...], f"any of {' '.join(a.value for a in Attribute)}", _attribute_words
 )

@@ -314,21 +314,20 @@ def checked_end(start: time, end: time | None, notes: list[str]) -> time | None:
     return end
 
 
-def official_link(value: Any, field_name: str, notes: list[str]) -> str | None:
+def official_link(text: str | None, field_name: str, notes: list[str]) -> str | None:
     """A web address the feed gives (its listing, a feedback form); left out when it is none."""
-    text = text_of(value)
     if text and not URL_PATTERN.match(text):
         notes.append(f"field {field_name!r}: {text!r} left out: not a web address")
         return None
     return text or None
 
 
-def joined_texts(*values: Any) -> str | None:
+def joined_texts(*texts: str | None) -> str | None:
     """The non-empty texts, one a line; None when all are empty."""
-    return "\n".join(t for t in (text_of(v) for v in values) if t) or None
+    return "\n".join(text for text in texts if text) or None
 
 
-def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
+def parse_online(url: str | None, phone: str | None, notes: list[str]) -> Online | None:
     """How to join from home: a known provider's link and/or a dial-in with its codes.
 
     A link that is not a known provider's (a group's website, a form) is not
@@ -336,7 +335,7 @@ def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
     codes (``+31 20 123 4567,,987654#``) so that a caller gets in; one we
     cannot read is left out with a note.
     """
-    url_text, phone_text = text_of(url), text_of(phone)
+    url_text, phone_text = url or "", phone or ""
     if url_text and not is_conference_link(url_text):
         notes.append(
             f"link {url_text!r} is not a known video-meeting provider: not shown as a way to join"
