@@ -380,3 +380,12 @@ def test_a_fellow_finder_field_is_named_as_the_copy_names_it():
     assert skip_reason(document, fmt="fellow-finder") == (
         "field 'endTime': 'half negen' is not a time of day (expected HH:MM)"
     )
+
+
+def test_html_character_references_are_read_as_the_characters():
+    """12 Step Meeting List sites (WordPress) and the fellow-finder copy write '&amp;'."""
+    meeting, _ = one(
+        [mg_record(name="Step Study &amp; Topics", location_notes="Zij&#8209;ingang &gt; trap")]
+    )
+    assert meeting.name == "Step Study & Topics"
+    assert meeting.location_notes == "Zij\u2011ingang > trap"

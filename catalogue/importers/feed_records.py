@@ -25,6 +25,7 @@ loader's words, one part per field: ``field 'day': 7 is not a day (expected
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -125,9 +126,14 @@ def required(value_type: Any, why: str = "") -> Any:
 
 
 def _text(value: Any) -> str:
-    """Text, or a number written as one (ids, postcodes); a list or a block is no text."""
+    """Text, or a number written as one (ids, postcodes); a list or a block is no text.
+
+    HTML character references are read as the characters they stand for: sites built on
+    WordPress (the 12 Step Meeting List) publish ``Step Study &amp; Topics`` and
+    ``&#8211;``, which a person must not see as such.
+    """
     if isinstance(value, str):
-        return value  # stripped by `feed_type`
+        return html.unescape(value)  # stripped by `feed_type`
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValue(f"{show(value)} is not a text")
     return text_of(value)
