@@ -2,8 +2,10 @@
 
 Run: .venv/bin/python tests/corpora/evaluate_danger.py [CORPUS.tsv] [--quiet]
 
-Without a file it reads `danger.tsv`, the corpus the rules are tuned on;
-`danger_fresh.tsv` holds messages written after the last change to the rules.
+Without a file it reads `danger.tsv`, the corpus the rules are tuned on. A fresh
+batch, written without tuning on it, goes in a file of its own first: its figures
+are the honest estimate of how new messages fare (README "Safety"); then it joins
+the corpus.
 
 `danger_figures()` gives the same figures to other scripts (the lead's combined
 evaluation, `tests/test_danger_corpus.py`).
