@@ -19,7 +19,7 @@ from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
-from catalogue.kinds import Country, Problem, Relation, Seeker
+from catalogue.kinds import AgeBand, Country, Problem, Relation, Seeker
 from catalogue.places import Place, PlaceLookup
 from dialogs.context import TurnContext
 from dialogs.pages.info import back_row, english_row, not_understood, welcome_text
@@ -40,8 +40,11 @@ RELATION_LABELS: dict[Relation, str] = {
     Relation.FAMILY_FRIEND: N_("Andere familie of vriend(in)"),
 }
 
-_RECONFIRM = {"seeker", "relation", "for_them", "problem", "teen"}
+_RECONFIRM = {"seeker", "relation", "for_them", "problem", "gender", "age_band"}
 """Facts whose change asks for the summary to be confirmed again."""
+
+_SAID_OF_ONESELF = frozenset({"gender", "age_band"})
+"""Facts about the writer: whatever they say last about themselves counts ("ik ben 36")."""
 
 
 # -- the order of the questions, and the facts a message gives -----------------------------
@@ -107,8 +110,10 @@ def facts_of(reading: Reading) -> dict[str, Any]:
         facts["place_id"], facts["online_only"] = None, True
     elif reading.place is not None and reading.place.place is not None:
         facts["place_id"], facts["online_only"] = reading.place.place.id, False
+    if reading.gender is not None:
+        facts["gender"] = reading.gender
     if reading.age is not None:
-        facts["teen"] = reading.age < 18
+        facts["age_band"] = AgeBand.of(reading.age)  # the band only: the number is not kept
     return facts
 
 
@@ -120,7 +125,7 @@ def absorb(state: DialogState, facts: dict[str, Any], own: frozenset[str]) -> Di
         if (
             name in own
             or current is None
-            or (name == "teen" and value)
+            or name in _SAID_OF_ONESELF
             or (name == "online_only" and "place_id" in changes)
         ):
             changes[name] = value
