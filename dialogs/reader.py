@@ -123,11 +123,12 @@ def read(text: str, places: Places) -> Reading:
                 question = asked
                 break
     problems, unsure_alone = _problems(message, lex)
-    who, relation = _who(message, problems, question, lex)
+    age, gender_by_age = _age(message, lex)
+    described = age is not None or gender_by_age is not None  # "vrouw, 33, wil stoppen"
+    who, relation = _who(message, problems, question, lex, described)
     who_unsure = unsure_alone or bool(lex.who_unsure.find(message))
     if who_unsure:
         who, relation = None, None
-    age, gender_by_age = _age(message, lex)
     if relation is Relation.ADULT_CHILD and (
         (age is not None and age < ADULT_AGE) or lex.teen_words.find(message)
     ):
@@ -191,7 +192,11 @@ def _compound_problem(token: str, lex: Lexicon) -> Problem | None:
 
 
 def _who(
-    message: View, problems: tuple[Problem, ...], question: str | None, lex: Lexicon
+    message: View,
+    problems: tuple[Problem, ...],
+    question: str | None,
+    lex: Lexicon,
+    described: bool = False,
 ) -> tuple[Seeker | None, Relation | None]:
     """Whose use the message is about, and the writer's relation if it is someone else's.
 
@@ -199,7 +204,9 @@ def _who(
     writer speaks of their own use with a first-person verb next to a
     problem ("dat ik te veel drink") or a phrase such as "het gaat om mij";
     that wins over a relative who only speaks ("mijn vrouw zegt dat ik
-    drink"), not over one who uses ("mijn man drinkt").
+    drink"), not over one who uses ("mijn man drinkt"). A writer who
+    `described` themselves ("man van 38, al jaren aan de coke") speaks in
+    the first person.
     """
     if (own := _own_role_alone(message, lex)) is not None:
         return Seeker.NAASTE, own
@@ -225,7 +232,7 @@ def _who(
         return Seeker.NAASTE, candidates[0][0]
     if someone_else:
         return Seeker.NAASTE, None
-    if problems and _in_first_person(message, lex):
+    if problems and (described or _in_first_person(message, lex)):
         return Seeker.SELF, None  # "ik voel me rot na een avond drinken": nobody else named
     if lex.self_weak.find(message) or _covered(message, lex.self_alone.find(message), lex.fillers):
         return Seeker.SELF, None
@@ -312,6 +319,8 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
         if match.end in taken or not isinstance(match.value, Relation):
             continue
         relation = match.value
+        if _describes_writer(tokens, match, lex):
+            continue
         bare = match.start == 0 or tokens[match.start] in lex.bare_roles  # "ma zuipt"
         owned = _after_possessive(tokens, match.start, lex) or (
             bare and _said_to_use(message, match.end, lex)
@@ -331,6 +340,15 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
         found.append((match.start, relation, _said_to_use(message, match.end, lex)))
     found.sort(key=lambda item: item[0])
     return [(relation, uses) for _, relation, uses in found], together
+
+
+def _describes_writer(tokens: tuple[str, ...], match: Match, lex: Lexicon) -> bool:
+    """ "vrouw, 33, ...", "man van 38": a gender word opening the message with an age is the
+    writer, not their partner."""
+    if match.start or tokens[0] not in lex.plain_genders:
+        return False
+    at = match.end + (2 if tokens[match.end + 1 : match.end + 2] == ("van",) else 1)
+    return _age_at(tokens, at, lex) is not None
 
 
 def _after_possessive(tokens: tuple[str, ...], start: int, lex: Lexicon) -> bool:
@@ -423,15 +441,32 @@ _MIN_AGE = 8
 _JOINED = re.compile(r"^(?:([a-z]+)(\d{2})|(\d{2})([a-z]+))$")
 """A number and letters in one word: "v34", "34v", "24yo", "19jr"."""
 
-_NUMBER_WORDS = {
-    word: str(number)
-    for words in (
-        "tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien",
-        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
-    )
-    for number, word in enumerate(words.split(), start=10)
-}
-"""Ages written out ("ik ben vijftien"): the ones that decide between teenager and adult."""
+_TEENS = (
+    "tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien",
+    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
+)
+_TENS = (
+    "twintig dertig veertig vijftig zestig zeventig tachtig negentig",
+    "twenty thirty forty fifty sixty seventy eighty ninety",
+)
+_DUTCH_UNITS = "een twee drie vier vijf zes zeven acht negen"
+
+
+def _number_words() -> dict[str, str]:
+    """ "vijftien" 15, "dertig" 30, "zesentwintig" 26 ("tweeëntwintig" is read as tweeentwintig)."""
+    found: dict[str, str] = {}
+    for teens in _TEENS:
+        found |= {word: str(n) for n, word in enumerate(teens.split(), start=10)}
+    for tens in _TENS:
+        found |= {word: str(n) for n, word in zip(range(20, 100, 10), tens.split(), strict=True)}
+    for unit_number, unit in enumerate(_DUTCH_UNITS.split(), start=1):
+        for ten_number, ten in zip(range(20, 100, 10), _TENS[0].split(), strict=True):
+            found[f"{unit}en{ten}"] = str(ten_number + unit_number)
+    return found
+
+
+_NUMBER_WORDS = _number_words()
+"""Ages written out ("ik ben vijftien", "zesentwintig"), in words up to 99."""
 
 
 def _age(message: View, lex: Lexicon) -> tuple[int | None, Gender | None]:
