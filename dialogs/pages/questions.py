@@ -27,7 +27,7 @@ from dialogs.pages.page import Next, Outcome, Page, Reply, Show, choice, showing
 from dialogs.reader import Reading
 from dialogs.screen import AskLocation, Button, Screen, join
 from dialogs.state import DialogState, Step
-from dialogs.summary import PROBLEM_LABELS, understood_line
+from dialogs.summary import PROBLEM_LABELS, about_you, understood_line
 from dialogs.turn import Turn
 from dialogs.words import words
 from locales import N_
@@ -520,6 +520,7 @@ class Change(StrEnum):
     AIM = "aim"
     PROBLEM = "prob"
     WHERE = "where"
+    ABOUT_YOU = "me"  # forget what the person said of themselves (gender, age band)
 
 
 _CHANGE_STEPS = {
@@ -542,12 +543,19 @@ def change_screen(state: DialogState, ctx: TurnContext) -> Screen:
         )
     rows.append((choice(_("Waar het om gaat"), Step.CHANGE, Change.PROBLEM),))
     rows.append((choice(_("De plaats"), Step.CHANGE, Change.WHERE),))
+    if about_you(state, ctx):
+        rows.append((choice(_("Wat ik over jou begreep"), Step.CHANGE, Change.ABOUT_YOU),))
     rows.append(back_row(ctx))
     return Screen(_("Wat wil je aanpassen?"), tuple(rows))
 
 
 def on_change(state: DialogState, reply: Reply, ctx: TurnContext) -> Outcome:
-    """Open the question of the chosen fact; typed facts change it directly."""
+    """Open the question of the chosen fact; typed facts change it directly. What the person
+    said of themselves is not asked again: it is forgotten (they may type it anew)."""
+    _ = ctx.gettext
+    if reply.answer is Change.ABOUT_YOU:
+        forgotten = replace(state, step=Step.CONFIRM, gender=None, age_band=None, confirmed=False)
+        return Show(forgotten, hint=_("Goed, dat laat ik weg. Je mag het ook anders typen."))
     if isinstance(reply.answer, Change):
         return Show(replace(state, step=_CHANGE_STEPS[reply.answer], confirmed=False))
     reading = reply.reading or Reading()
