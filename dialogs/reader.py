@@ -196,7 +196,7 @@ def _who(
     problems: tuple[Problem, ...],
     question: str | None,
     lex: Lexicon,
-    described: bool = False,
+    described: bool,
 ) -> tuple[Seeker | None, Relation | None]:
     """Whose use the message is about, and the writer's relation if it is someone else's.
 
@@ -409,8 +409,6 @@ def _aim(message: View, who: Seeker | None, lex: Lexicon) -> bool | None:
     return None
 
 
-# -- age, language, online, navigation, questions ------------------------------------------------
-
 # -- the writer: gender and age ----------------------------------------------------------------
 
 
@@ -523,6 +521,9 @@ def _gender_word(tokens: tuple[str, ...], lex: Lexicon) -> Gender | None:
         if gender := lex.gender_letters.get(token) or lex.gender_words.get(token):
             return gender
     return None
+
+
+# -- language, online, navigation, questions ---------------------------------------------------
 
 
 def _is_english(message: View, lex: Lexicon) -> bool:
