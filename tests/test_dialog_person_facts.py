@@ -110,6 +110,15 @@ def test_a_wrong_guess_is_said_back_and_can_be_corrected_or_forgotten() -> None:
     assert "Wat ik over jou begreep" not in chat.labels  # nothing left to forget
 
 
+def test_the_age_said_last_counts_also_for_a_teenage_child() -> None:
+    chat = Chat()
+    chat.start()
+    chat.type("mijn vader drinkt heel veel en ik ben 15")
+    assert (chat.state.relation, chat.state.age_band) == (Relation.TEEN_CHILD, AgeBand.UNDER_18)
+    chat.type("sorry, ik ben eigenlijk 19")
+    assert (chat.state.relation, chat.state.age_band) == (Relation.ADULT_CHILD, AgeBand.UNDER_35)
+
+
 def test_a_stored_teenager_of_the_previous_version_is_still_under_18() -> None:
     old = {"v": 2, "step": "where", "seeker": "naaste", "relation": "adult_child", "teen": True}
     state = state_from_json(json.dumps(old))

@@ -134,6 +134,8 @@ def absorb(state: DialogState, facts: dict[str, Any], own: frozenset[str]) -> Di
         new = replace(new, relation=None, for_them=None)
     if new.teen and new.relation is Relation.ADULT_CHILD:
         new = replace(new, relation=Relation.TEEN_CHILD)  # "mijn vader drinkt" + "ik ben 15"
+    elif "age_band" in changes and not new.teen and new.relation is Relation.TEEN_CHILD:
+        new = replace(new, relation=Relation.ADULT_CHILD)  # "ik ben 15" … "ik ben eigenlijk 19"
     if new.relation is Relation.TEEN_CHILD and new.for_them is None:
         new = replace(new, for_them=False)  # a teenager looks for support for themselves
     if any(getattr(new, name) != getattr(state, name) for name in _RECONFIRM):
