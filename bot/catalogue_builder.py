@@ -84,6 +84,8 @@ def _load(data_dir: str, today: date) -> list[bytes] | str:
         dict(catalogue.clinics),
         catalogue.fit_rules,
         catalogue.files,
+        catalogue.left_out,
+        dict(catalogue.merged_into),
     )
     meetings = list(catalogue.meetings.items())
     return [
@@ -100,11 +102,15 @@ def _assemble(parts: list[bytes]) -> tuple[Catalogue, SearchIndex]:
     its objects in someone's turn. The edition it replaces is freed by
     reference counting.
     """
-    organisations, helplines, clinics, fit_rules, files = pickle.loads(parts[0])
+    organisations, helplines, clinics, fit_rules, files, left_out, merged_into = pickle.loads(
+        parts[0]
+    )
     meetings: dict = {}
     for part in parts[1:]:
         meetings.update(pickle.loads(part))
-    catalogue = Catalogue(organisations, meetings, helplines, clinics, fit_rules, files)
+    catalogue = Catalogue(
+        organisations, meetings, helplines, clinics, fit_rules, files, left_out, merged_into
+    )
     search = SearchIndex(catalogue)
     gc.freeze()
     return catalogue, search

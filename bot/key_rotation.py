@@ -2,7 +2,7 @@
 
 The key does two things (`bot.secrets`): it derives the keyed hashes (each user's
 ``user_key``, the key of every user table; a reminder's ``meeting_key``) and it seals what
-must be read back (the chat id, the conversation state, a reminder's meeting and clinic).
+must be read back (the chat id, the conversation state, a reminder's meeting).
 A new key therefore means, per user: a new ``user_key`` in every table of `USER_TABLES`,
 every sealed value opened with the old key and sealed again with the new one (bound to the
 new ``user_key``), and each ``meeting_key`` hashed anew. The ``counted`` marks (one-way
@@ -36,9 +36,7 @@ from bot.storage import (
     USER_TABLES,
     StorageError,
     meeting_key,
-    seal_clinic,
     seal_meeting,
-    unseal_clinic,
     unseal_meeting,
 )
 from bot.storage import _context as sealed_context  # how Storage binds a sealed value
@@ -46,7 +44,7 @@ from dialogs import DialogState, state_to_json
 
 __all__ = ["MARKER", "NEW_KEY_ENV", "RotationError", "refuse_during_rotation", "rotate_key"]
 
-ROTATED_SCHEMA = 6
+ROTATED_SCHEMA = 7
 """The schema whose every sealed value and keyed hash this module re-keys (see above). A
 migration that seals or hashes anything else with the key must extend `_resealed` and
 `_write` and raise this; until then the rotation refuses to run, rather than leave values
@@ -118,7 +116,7 @@ class _Resealed:
     new_key: str
     chat_id_enc: bytes
     state_enc: bytes
-    reminders: list[tuple[str, bytes, bytes | None, int]]  # meeting_key, meeting, clinic, id
+    reminders: list[tuple[str, bytes, int]]  # meeting_key, sealed meeting, id
     outbox: list[tuple[str | None, bytes | None, int]]  # meeting_key, meeting, id
 
 
@@ -144,18 +142,12 @@ def _resealed(
         state = state_to_json(DialogState()).encode()
     key = new.user_key(chat_id)
     reminders = []
-    for row_id, meeting_enc, clinic_enc in db.execute(
-        "SELECT id, meeting_enc, clinic_enc FROM reminders WHERE user_key = ?", (user_key,)
+    for row_id, meeting_enc in db.execute(
+        "SELECT id, meeting_enc FROM reminders WHERE user_key = ?", (user_key,)
     ):
         meeting = unseal_meeting(old, meeting_enc, "reminders", user_key)
-        clinic = unseal_clinic(old, clinic_enc, user_key) if clinic_enc else None
         reminders.append(
-            (
-                meeting_key(new, meeting),
-                seal_meeting(new, meeting, "reminders", key),
-                seal_clinic(new, clinic, key) if clinic else None,
-                row_id,
-            )
+            (meeting_key(new, meeting), seal_meeting(new, meeting, "reminders", key), row_id)
         )
     outbox = []
     for row_id, meeting_enc in db.execute(
@@ -188,7 +180,7 @@ def _write(db: sqlite3.Connection, users: list[_Resealed]) -> None:
     db.execute("BEGIN IMMEDIATE")
     try:
         db.executemany(
-            "UPDATE reminders SET meeting_key = ?, meeting_enc = ?, clinic_enc = ? WHERE id = ?",
+            "UPDATE reminders SET meeting_key = ?, meeting_enc = ? WHERE id = ?",
             [row for user in users for row in user.reminders],
         )
         db.executemany(

@@ -205,14 +205,12 @@ def unseal_meeting(secrets: Secrets, blob: bytes, table: str, user_key: str) -> 
 
 
 def seal_clinic(secrets: Secrets, clinic_id: str, user_key: str) -> bytes:
-    """The clinic a reminder's conversation came through, sealed (it hints at a treatment)."""
+    """The clinic a reminder's conversation came through, sealed (it hints at a treatment).
+
+    Only migration 5 writes it; migration 7 drops the column again, unread."""
     return secrets.seal(
         clinic_id.encode(), _context("reminders.clinic", user_key), SEALED_BUCKETS["clinic"]
     )
-
-
-def unseal_clinic(secrets: Secrets, blob: bytes, user_key: str) -> str:
-    return secrets.unseal(blob, _context("reminders.clinic", user_key)).decode()
 
 
 # Append only: never edit a script that has shipped; add a new one instead.
@@ -291,6 +289,11 @@ MIGRATIONS: list[Migration] = [
         mark     TEXT NOT NULL,
         PRIMARY KEY (user_key, mark)
     ) WITHOUT ROWID;
+    """,
+    # 7: the clinic a reminder's conversation came through is not kept with the reminder:
+    # nothing read it (clinic counts are made in the conversation), so it is not stored.
+    """
+    ALTER TABLE reminders DROP COLUMN clinic_enc;
     """,
 ]
 

@@ -487,7 +487,7 @@ class _Loader:
             self.check_fit_rule(item, organisations)
         if self.errors:
             raise DataFilesError(self.errors)
-        meetings, _ = one_entry_per_meeting(meetings)  # the import reports what it merged
+        meetings, merged = one_entry_per_meeting(meetings)  # the import reports what it merged
         return Catalogue(
             organisations=organisations,
             meetings=meetings,
@@ -496,6 +496,7 @@ class _Loader:
             fit_rules=tuple(item.record for item in self.records["fit"]),
             files=tuple(self.files),
             left_out=tuple(self.left_out),
+            merged_into={m.dropped: m.kept for m in merged},
         )
 
     def check_fit_rule(self, item: _Loaded, organisations: Mapping[str, Organisation]) -> None:

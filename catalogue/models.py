@@ -90,6 +90,8 @@ class Organisation:
     email: str | None = None
     name_en: str | None = None  # the name it uses in English, where it has one
     intake_first: bool = False  # a talk comes before the first group (asked via website/phone)
+    contact_source: Source | None = None
+    """Where website, phone and e-mail come from when not from `source` (a fresher list)."""
 
     def display_name(self, language: str) -> str:
         """Its name in the reader's language: the English name where it has one."""
@@ -268,10 +270,21 @@ class Catalogue:
     files: tuple[str, ...] = field(default=())
     left_out: tuple[str, ...] = field(default=())
     """Records of the bundled real copies that could not be used, each with why."""
+    merged_into: Mapping[str, str] = field(default_factory=dict)
+    """The id of each record left out as the same meeting as another (`catalogue.duplicates`),
+    mapped to the id that was kept: a reminder or an open page on the dropped record follows
+    the kept one instead of stopping as if the meeting had ended."""
 
     def __post_init__(self) -> None:
-        for name in ("organisations", "meetings", "helplines", "clinics"):
+        for name in ("organisations", "meetings", "helplines", "clinics", "merged_into"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        """The meeting with this id, or the record it was merged into; None if neither exists."""
+        found = self.meetings.get(meeting_id)
+        if found is None and meeting_id in self.merged_into:
+            found = self.meetings.get(self.merged_into[meeting_id])
+        return found
 
     def fitting_organisations(
         self, seeker: Seeker, problem: Problem, relation: Relation | None = None

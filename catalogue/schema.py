@@ -231,7 +231,8 @@ def _checked(source: SourceBlock) -> SourceBlock:
 
 RecordSource = Annotated[SourceBlock, BeforeValidator(_resolve_source), AfterValidator(_checked)]
 UncheckedSource = Annotated[SourceBlock, BeforeValidator(_resolve_source)]
-"""A helpline's source: the numbers come from the domain brief, and may not be checked yet."""
+"""A helpline's source (the numbers come from the domain brief, and may not be checked yet),
+or where an organisation's contacts come from: a page that may print no date."""
 _SOURCE = Field(default=None, validate_default=True)
 
 
@@ -275,8 +276,19 @@ class OrganisationRecord(_Record):
     email: Email | None = None
     intake_first: Bool = False
     source: RecordSource = _SOURCE
+    contact_source: UncheckedSource | None = None
 
     def cross_checks(self) -> list[tuple[str | None, str]]:
+        if self.contact_source is not None and not self.contact_source.url:
+            return [("contact_source.url", "missing (expected the page the contacts are on)")]
+        if self.phone is not None and self.contact_source is None:
+            return [
+                (
+                    "contact_source",
+                    "missing (expected where the phone number comes from: a source with its "
+                    "url, and its date where it gives one; never a guessed number)",
+                )
+            ]
         if self.relations and Seeker.NAASTE not in self.seekers:
             return [("relations", "is only for organisations of naasten (add naaste to seekers)")]
         if Seeker.NAASTE in self.seekers and not self.relations:
@@ -301,6 +313,7 @@ class OrganisationRecord(_Record):
             phone=self.phone,
             email=self.email,
             intake_first=self.intake_first,
+            contact_source=self.contact_source.to_source() if self.contact_source else None,
         )
 
 

@@ -26,8 +26,11 @@ Ranking and fallback, in the order `find` applies them:
    youth, English. Retired meetings and meetings without a next occurrence
    never show.
 4. Fallback, when nothing is within 50 km: `nearby` is False, `contacts` are
-   every fitting organisation (the origin's country first), `online` the
-   fitting online meetings, soonest first.
+   every fitting organisation that serves the person's country (the origin's,
+   else `Query.country`; all fitting ones when none does), `online` the
+   fitting online meetings, soonest first (online meetings have no country),
+   and `none_listed` says whether no fitting organisation has any meeting in
+   the catalogue at all (then "nothing near" would be the wrong thing to say).
 
 With `origin=None` the search is for online meetings only: `matches` are
 the online meetings, soonest first, and `nearby` says whether there are any.
@@ -51,7 +54,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from catalogue.geo import distance_km
-from catalogue.kinds import Attribute, Problem, Relation, Seeker
+from catalogue.kinds import Attribute, Country, Problem, Relation, Seeker
 from catalogue.models import Catalogue, Meeting, Organisation
 from catalogue.places import Place
 from catalogue.ranking import Person, RankingRules, Standing
@@ -118,6 +121,14 @@ class Query:
     filters: Filters = field(default_factory=Filters)
     for_them: bool = False
     person: Person = field(default_factory=Person)
+    country: Country | None = None
+    """Where the person is when searching online only (`origin` says it otherwise): the
+    organisations offered are those of this country."""
+
+    @property
+    def home_country(self) -> Country | None:
+        """The country whose organisations the person is offered."""
+        return self.origin.country if self.origin is not None else self.country
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +152,8 @@ class SearchResult:
     online: tuple[Match, ...] = ()
     without_meetings: tuple[Organisation, ...] = ()
     """Fitting organisations with no meeting in the catalogue: offered themselves instead."""
+    none_listed: bool = False
+    """Nothing near because no fitting organisation has a meeting in the catalogue at all."""
 
 
 @dataclass(slots=True)
@@ -241,18 +254,19 @@ class SearchIndex:
         """The best fitting meetings for `query` as of `now` (aware); see the module docstring.
 
         Fitting organisations that have no meetings here at all come with the
-        result (`without_meetings`: those that serve the origin's country, at most
-        `MAX_WITHOUT_MEETINGS` in order of fit),
-        so that a person still sees them.
+        result (`without_meetings`: those that serve the person's country, at most
+        `MAX_WITHOUT_MEETINGS` in order of fit), so that a person still sees them.
         """
         result = self._find(query, now, limit, offset)
-        absent = [o for o in self._fitting(query) if o not in self._with_meetings]
-        offered = self._contacts(tuple(absent), query.origin)
-        if query.origin is not None:
-            country = query.origin.country
-            offered = tuple(o for o in offered if country in o.countries)
+        fitting = self._fitting(query)
+        absent = tuple(o for o in fitting if o not in self._with_meetings)
+        offered = self._contacts(absent, query.home_country, every_if_none=False)
         offered = offered[:MAX_WITHOUT_MEETINGS]
-        return replace(result, without_meetings=offered) if offered else result
+        if offered:
+            result = replace(result, without_meetings=offered)
+        if not result.nearby and len(absent) == len(fitting):
+            result = replace(result, none_listed=True)
+        return result
 
     def _find(self, query: Query, now: datetime, limit: int, offset: int) -> SearchResult:
         organisation_ids = self._fitting(query)
@@ -264,7 +278,7 @@ class SearchIndex:
             if online:
                 return SearchResult(online, total, nearby=True)
             return SearchResult(
-                (), 0, nearby=False, contacts=self._contacts(organisation_ids, None)
+                (), 0, nearby=False, contacts=self._contacts(organisation_ids, query.home_country)
             )
 
         wanted = offset + limit
@@ -294,7 +308,7 @@ class SearchIndex:
             (),
             0,
             nearby=False,
-            contacts=self._contacts(organisation_ids, query.origin),
+            contacts=self._contacts(organisation_ids, query.home_country),
             online=online,
         )
 
@@ -508,14 +522,22 @@ class SearchIndex:
         return Match(meeting, organisation, distance, next_at)
 
     def _contacts(
-        self, organisation_ids: tuple[str, ...], origin: Place | None
+        self,
+        organisation_ids: tuple[str, ...],
+        country: Country | None,
+        *,
+        every_if_none: bool = True,
     ) -> tuple[Organisation, ...]:
-        """Every fitting organisation, in fit order with the origin's country first: those
-        without a website too, since a person can still ask a GP or search for them."""
-        organisations = [self._catalogue.organisations[o] for o in organisation_ids]
-        if origin is None:
-            return tuple(organisations)
-        return tuple(sorted(organisations, key=lambda o: origin.country not in o.countries))
+        """The fitting organisations that serve `country`, in fit order: those without a
+        website too, since a person can still ask a GP about them. An organisation of
+        another country helps nobody find a group nearby (Vlaams Trefpunt Zelfhulp for
+        someone in Utrecht); only when none serves the country are all of them offered
+        (`every_if_none`), so that the screen is never empty."""
+        organisations = tuple(self._catalogue.organisations[o] for o in organisation_ids)
+        if country is None:
+            return organisations
+        own = tuple(o for o in organisations if country in o.countries)
+        return own if own or not every_if_none else organisations
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:

@@ -84,7 +84,7 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
         answer = Answer(verb)
     except ValueError:
         return Turn(state, (Screen(_("Die knop hoort bij een oud bericht.")),))
-    meeting = ctx.catalogue.meetings.get(meeting_id)
+    meeting = ctx.catalogue.meeting(meeting_id)
     answered = CheckinAnswered(answer)
     if answer is Answer.STOP:
         text = _(

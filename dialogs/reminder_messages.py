@@ -117,7 +117,7 @@ def notice_message(
     organisation, nearest first.
     """
     _ = translations(language).gettext
-    meeting = catalogue.meetings.get(meeting_id)
+    meeting = catalogue.meeting(meeting_id)
     name = meeting.name if meeting else _("een bijeenkomst waar je een herinnering voor had")
     kind, _sep, when = detail.partition(":")
     rows: list[tuple[Button, ...]] = []
@@ -223,7 +223,7 @@ def handle(state: DialogState, event_action: str, ctx: TurnContext) -> Turn:
             return Turn(state, (Screen(_("Die herinnering staat al uit.")),))
         text = _("Gestopt. Je krijgt voor deze bijeenkomst geen herinneringen meer.")
         return Turn(state, (Screen(text),), (CancelReminder(reminder_id),))
-    meeting = ctx.catalogue.meetings.get(argument)
+    meeting = ctx.catalogue.meeting(argument)
     if verb == "map" and meeting is not None and meeting.venue is not None:
         venue = meeting.venue
         pin = VenuePin(venue.lat, venue.lon, meeting.name, f"{venue.address}, {venue.city}")
@@ -298,7 +298,7 @@ def reminders_list_screen(ctx: TurnContext) -> Screen:
     lines = [_("Je herinneringen:")]
     rows: list[tuple[Button, ...]] = []
     for number, view in enumerate(views, start=1):
-        meeting = ctx.catalogue.meetings.get(view.meeting_id)
+        meeting = ctx.catalogue.meeting(view.meeting_id)
         name = meeting.name if meeting else _("(bijeenkomst niet meer gevonden)")
         how = _when_label(view, ctx)
         lines.append(f"{number}. {name}: {how}")

@@ -315,6 +315,34 @@ def test_an_organisation_missing_its_english_text(tmp_path: Path) -> None:
     assert {e.field for e in errors[2:]} == {"organisation", "organisations"}
 
 
+def test_an_organisations_phone_number_needs_the_source_it_comes_from(tmp_path: Path) -> None:
+    lsovd = '    website: "https://www.lsovd.nl"\n    phone: null\n'
+    unsourced = copy_of(
+        "organisations.yaml", tmp_path, lsovd, lsovd.replace("null", '"030-1234567"')
+    )
+    error = errors_of(replace={"organisations.yaml": unsourced})[0]  # then its fit rows
+    assert (error.record, error.field) == ("organisation 'lsovd'", "contact_source")
+    assert "never a guessed number" in error.problem
+    sourced = lsovd.replace("null", '"030-1234567"') + (
+        '    contact_source: {name: "LSOVD, contact page", '
+        'url: "https://www.lsovd.nl/contact", as_of: 2026-11-01}\n'
+    )
+    pageless = copy_of(
+        "organisations.yaml",
+        tmp_path,
+        lsovd,
+        sourced.replace('url: "https://www.lsovd.nl/contact", ', ""),
+    )
+    error = errors_of(replace={"organisations.yaml": pageless})[0]
+    assert (error.record, error.field) == ("organisation 'lsovd'", "contact_source.url")
+    organisations = copy_of("organisations.yaml", tmp_path, lsovd, sourced)
+    files = [organisations if p.name == "organisations.yaml" else p for p in bundled_files()]
+    loaded = load_files(files, today=TODAY).organisations["lsovd"]
+    assert loaded.phone == "030-1234567"
+    assert loaded.contact_source is not None
+    assert loaded.contact_source.url == "https://www.lsovd.nl/contact"
+
+
 def test_a_helpline_number_is_never_empty_for_a_crisis_line(tmp_path: Path) -> None:
     helplines = copy_of("helplines.yaml", tmp_path, 'number: "1813"', 'number: ""')
     error = only_error(replace={"helplines.yaml": helplines})

@@ -61,7 +61,7 @@ async def seed(config: Config) -> None:
             user_key = storage.user_key(chat)
             await storage.save_conversation(user_key, chat, fresh, "nl", SEEDED_AT)
             effect = SetReminder(MEETING, (120,), False)
-            assert await service.set_reminder(user_key, effect, None, SEEDED_AT)
+            assert await service.set_reminder(user_key, effect, SEEDED_AT)
     finally:
         await storage.close()
 

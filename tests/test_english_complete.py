@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from dialogkit import NOW, catalogue, make_ctx
 
+from catalogue.models import Catalogue
 from dialogs import (
     COMMAND_ALIASES,
     ButtonPressed,
@@ -49,10 +50,11 @@ DUTCH_WORDS = frozenset(_DUTCH.split())
 ENGLISH_SENTENCE = re.compile(r"[A-Za-z]")
 
 
-def proper_names() -> list[str]:
-    """Names that stay as they are in English: meetings, venues, places, Dutch org names."""
+def proper_names(data: Catalogue | None = None) -> list[str]:
+    """Names that stay as they are in English: meetings, venues, places, Dutch org names
+    (of `data`, by default the sample catalogue)."""
     names: set[str] = set()
-    data = catalogue()
+    data = data or catalogue()
     for meeting in data.meetings.values():
         names.add(meeting.name)
         if meeting.venue is not None:

@@ -101,7 +101,7 @@ def test_refresh_and_status_report_per_feed(tmp_path, capsys, server) -> None:
     assert lines[0] == (
         "good: ok, last success 2026-11-23 09:00 UTC (0 minutes ago), 2 meetings, 1 records skipped"
     )
-    assert lines[1].startswith("  skipped: good.json: record 3: field 'slug' is missing")
+    assert lines[1].startswith("  skipped: good.json: record 3: field 'slug': missing")
     assert lines[2] == "bad: FAILING, never succeeded"
     code, _, err = run(capsys, "feeds", "refresh", "nope", "--data-dir", str(tmp_path))
     assert code == 1 and "no such feed: nope (subscribed: good, bad)" in err

@@ -130,7 +130,7 @@ async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
     await bot.say(CHAT, "/start")
     user_key = bot.storage.user_key(CHAT)
     effect = SetReminder(MEETING_ID, (120,), True)
-    assert await bot.reminders.set_reminder(user_key, effect, None, bot.clock.now())
+    assert await bot.reminders.set_reminder(user_key, effect, bot.clock.now())
     (view,) = await bot.reminders.views(user_key)
     assert view.next_at == datetime(2026, 11, 24, 17, 30, tzinfo=AMS)  # 2 h before Tuesday
 
@@ -139,6 +139,38 @@ async def test_a_reminder_follows_a_meeting_the_feed_moved(bot, server) -> None:
     (view,) = await bot.reminders.views(user_key)
     assert view.next_at == datetime(2026, 11, 25, 18, 0, tzinfo=AMS)  # 2 h before Wednesday
     assert bot.core.holder.catalogue.meetings[MEETING_ID].start == time(20, 0)
+
+
+async def test_a_reminder_follows_when_the_feed_lists_the_same_meeting(bot, server) -> None:
+    """AA's feed lists the Tuesday meeting the person had a reminder for, from the bundled
+    copy: the catalogue keeps the feed's fresher record, and the reminder goes on with it
+    without a word, instead of stopping as if the group had ended."""
+    bundled = "aa-utrecht-dinsdag"  # Tuesdays 19:30, Oudegracht 245
+    await bot.say(CHAT, "/start")
+    user_key = bot.storage.user_key(CHAT)
+    effect = SetReminder(bundled, (120,), True)
+    assert await bot.reminders.set_reminder(user_key, effect, bot.clock.now())
+    sent = len(bot.api.sent_to(CHAT))
+
+    same = {
+        "name": "Dinsdaggroep",
+        "slug": "dinsdaggroep",
+        "day": 2,
+        "time": "19:30",
+        "address": "Oudegracht 245",
+        "city": "Utrecht",
+        "postal_code": "3511nr",
+        "country": "NL",
+    }
+    server.route("/aa.json", json.dumps([same]))
+    await run_job(bot, "feed:aa-utrecht")
+    assert bundled not in bot.core.holder.catalogue.meetings  # merged into the feed's record
+
+    assert bot.api.sent_to(CHAT)[sent:] == []  # no "your reminder stopped"
+    (view,) = await bot.reminders.views(user_key)
+    assert view.meeting_id != bundled
+    assert bot.core.holder.catalogue.meetings[view.meeting_id].name == "Dinsdaggroep"
+    assert view.next_at == datetime(2026, 11, 24, 17, 30, tzinfo=AMS)  # 2 h before Tuesday
 
 
 async def test_an_admin_sees_each_feeds_health_in_stats(bot, server) -> None:

@@ -119,8 +119,8 @@ def test_unpublished_invalid_and_unreachable_meetings_are_skipped(imported):
     report, _ = imported
     assert [str(s) for s in report.skipped] == [
         "bmlt.json: record 6 (id_bigint 106): not published",
-        "bmlt.json: record 7 (id_bigint 107): field 'weekday_tinyint': '0' is not a day 1-7 "
-        "(1 = Sunday)",
+        "bmlt.json: record 7 (id_bigint 107): field 'weekday_tinyint': '0' is not a day "
+        "(expected 1-7, 1 = Sunday)",
         "bmlt.json: record 9 (id_bigint 109): virtual meeting without a link or phone number",
     ]
     assert sorted(report.added) == [f"bmlt-{k}" for k in ("101", "102", "103", "104", "105", "108")]

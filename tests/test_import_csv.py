@@ -124,8 +124,8 @@ def test_bad_rows_are_skipped_naming_the_line_and_the_column(sheet):
     lines = [str(s) for s in report.skipped]
     assert lines[0] == (
         "sheet.csv: line 6 'onbekend-attribuut': column 'attributes': 'vegetarisch' is not "
-        "one of open closed women men youth lgbtq wheelchair newcomers dual_diagnosis "
-        "restricted open_day"
+        "an attribute (expected any of open closed women men youth lgbtq wheelchair newcomers "
+        "dual_diagnosis restricted open_day)"
     )
     assert lines[1] == (
         "sheet.csv: line 7 'tweewekelijks-zonder-datum': column 'first_date' is needed for "

@@ -291,3 +291,101 @@ def test_the_official_listing_feedback_and_the_groups_own_words_are_kept():
 def test_a_known_end_time_stays():
     meeting, _ = one([mg_record(end_time="21:00")])
     assert meeting.end == time(21, 0)
+
+
+# --------------------------------------------------------------------------- read by the models
+
+
+def skip_reason(records: Any, **options: Any) -> str:
+    parsed = read(records, **options)
+    assert parsed.meetings == () and len(parsed.skipped) == 1, parsed
+    return parsed.skipped[0].reason
+
+
+def test_what_the_spec_and_its_peers_write_loosely_is_read():
+    """12 Step Meeting List writes days as text, sheets write types as one text, BMLT all text."""
+    meeting, _ = one(
+        [
+            mg_record(
+                day=["1", 4],
+                types="O, W",
+                approximate="no",
+                postal_code=3511,
+                region="Binnenstad",
+                entity="Intergroep Utrecht",
+            )
+        ]
+    )
+    assert meeting.rrule == "FREQ=WEEKLY;BYDAY=MO,TH"
+    assert meeting.attributes == {Attribute.OPEN, Attribute.WOMEN}
+    assert meeting.venue is not None
+    bmlt, _ = one(
+        [bmlt_record(service_body_bigint="12", latitude="0", longitude="0")],
+        fmt="bmlt",
+        organisation="na",
+    )
+    assert bmlt.venue.city == "Utrecht"  # "0" coordinates: placed by its postcode
+
+
+def test_a_name_that_is_a_list_is_refused_not_shown_as_brackets():
+    assert skip_reason([mg_record(name=["Dinsdaggroep"])]) == (
+        "field 'name': ['Dinsdaggroep'] is not a text (expected a text)"
+    )
+
+
+def test_an_approximate_flag_that_is_neither_yes_nor_no_is_refused_not_read_as_a_venue():
+    assert skip_reason([mg_record(approximate="misschien")]) == (
+        "field 'approximate': 'misschien' is neither yes nor no "
+        '(expected true or false, or "yes" or "no")'
+    )
+
+
+def test_a_type_list_holding_a_block_is_refused_not_read_as_an_unknown_code():
+    assert skip_reason([mg_record(types=["O", {"code": "W"}])]).startswith(
+        "field 'types': ['O', {'code': 'W'}] is not a list of codes"
+    )
+
+
+def test_every_wrong_field_of_a_record_is_named_at_once():
+    assert skip_reason([mg_record(day=7, time="25:00", latitude="noord")]) == (
+        "field 'day': 7 is not a day (expected 0-6 (0 = Sunday), or a list of them); "
+        "field 'time': '25:00' is not a time of day (expected HH:MM); "
+        "field 'latitude': 'noord' is not a number (expected a latitude in degrees, -90..90)"
+    )
+
+
+def test_a_bmlt_language_that_is_no_code_is_refused_not_read_as_dutch():
+    reason = skip_reason([bmlt_record(lang_enum="english")], fmt="bmlt", organisation="na")
+    assert reason == (
+        "field 'lang_enum': 'english' is not a language code "
+        "(expected a two-letter language code such as nl or en)"
+    )
+
+
+def test_a_fellow_finder_field_is_named_as_the_copy_names_it():
+    record = {
+        "id": "NA:test",
+        "program": "NA",
+        "name": "NA Test",
+        "day": 2,
+        "time": "19:30",
+        "endTime": "half negen",
+        "address": "Oudegracht 1",
+        "city": "Utrecht",
+        "lat": 52.0907,
+        "lng": 5.1214,
+        "types": [],
+    }
+    document = {"generated": "2026-07-18T05:34:48Z", "meetings": [record]}
+    assert skip_reason(document, fmt="fellow-finder") == (
+        "field 'endTime': 'half negen' is not a time of day (expected HH:MM)"
+    )
+
+
+def test_html_character_references_are_read_as_the_characters():
+    """12 Step Meeting List sites (WordPress) and the fellow-finder copy write '&amp;'."""
+    meeting, _ = one(
+        [mg_record(name="Step Study &amp; Topics", location_notes="Zij&#8209;ingang &gt; trap")]
+    )
+    assert meeting.name == "Step Study & Topics"
+    assert meeting.location_notes == "Zij\u2011ingang > trap"

@@ -107,10 +107,12 @@ def test_bad_records_are_skipped_with_file_record_and_reason(imported):
         "and no online way to join",
         "meeting-guide.json: record 7 'nergens': no coordinates, and 'Nergenshuizen' is not "
         "a known place in NL or BE",
-        "meeting-guide.json: record 8: field 'slug' is missing",
-        "meeting-guide.json: record 9 'achtste-dag': field 'day': 7 is not a day 0-6 (0 = Sunday)",
-        "meeting-guide.json: record 10 'op-afspraak': no 'day': meetings by appointment "
-        "are not listed",
+        "meeting-guide.json: record 8: field 'slug': missing (expected a text)",
+        "meeting-guide.json: record 9 'achtste-dag': field 'day': 7 is not a day "
+        "(expected 0-6 (0 = Sunday), or a list of them)",
+        "meeting-guide.json: record 10 'op-afspraak': field 'day': missing: meetings by "
+        "appointment are not listed (expected 0-6 (0 = Sunday), or a list of them); "
+        "field 'time': missing: meetings by appointment are not listed (expected HH:MM)",
         "meeting-guide.json: record 11 'sunday-serenity-14': country 'US' is not covered "
         "(expected NL or BE)",
     ]

@@ -130,10 +130,10 @@ async def test_a_file_from_before_sealing_is_sealed_on_opening(tmp_path: Path) -
         reminder = await store.reminder(1)
         rows = await store.open_rows()
         assert reminder is not None
-        assert (reminder.meeting_id, reminder.clinic_id) == (
-            "coke-van-jou-amsterdam-open-dag",
-            CLINIC,
-        )
+        assert reminder.meeting_id == "coke-van-jou-amsterdam-open-dag"
+        async with storage.read() as db, db.execute("SELECT * FROM reminders") as cursor:
+            columns = [d[0] for d in cursor.description]
+        assert "clinic_enc" not in columns  # dropped: nothing needs it
         assert [(r.meeting_id, r.offset_minutes) for r in rows] == [
             ("coke-van-jou-amsterdam-open-dag", 120)
         ]

@@ -41,7 +41,7 @@ async def test_the_daily_job_forgets_only_the_idle_without_a_pending_reminder(
     idle = await talked(bot, IDLE, 95)
     reminded = await talked(bot, REMINDED, 95)
     weekly = SetReminder("aa-utrecht-dinsdag", (120,), True)
-    assert await bot.reminders.set_reminder(reminded, weekly, None, bot.clock())
+    assert await bot.reminders.set_reminder(reminded, weekly, bot.clock())
     recent = await talked(bot, RECENT, 10)
     just_under = await talked(bot, JUST_UNDER, 89 + 23 / 24)
     bot.clock.set(DEFAULT_NOW)

@@ -96,7 +96,7 @@ async def test_one_person_holds_at_most_a_few_open_rows(bot) -> None:
     user_key = bot.storage.user_key(CHAT)
     for meeting_id in meetings[:60]:
         effect = SetReminder(meeting_id, (24 * 60, 120), weekly=True)
-        await bot.reminders.set_reminder(user_key, effect, None, bot.clock.now())
+        await bot.reminders.set_reminder(user_key, effect, bot.clock.now())
     assert len(meetings) >= 30
     assert open_rows(bot) <= MAX_OPEN_ROWS_PER_USER
     # Someone else is not held back by it.

@@ -48,7 +48,7 @@ async def remind(
 ) -> None:
     user_key = await known_user(bot, chat)
     effect = SetReminder(meeting_id, offsets, weekly)
-    assert await bot.reminders.set_reminder(user_key, effect, None, bot.clock.now())
+    assert await bot.reminders.set_reminder(user_key, effect, bot.clock.now())
 
 
 def reminders_to(bot: BotHarness, chat: int, since: int = 0) -> list:

@@ -38,7 +38,7 @@ async def bot(make_bot) -> BotHarness:
 async def remind(bot: BotHarness, chat: int) -> None:
     await bot.say(chat, "/start")
     effect = SetReminder(MEETING, (120,), False)
-    assert await bot.reminders.set_reminder(bot.storage.user_key(chat), effect, None, bot.clock())
+    assert await bot.reminders.set_reminder(bot.storage.user_key(chat), effect, bot.clock())
 
 
 def reminders_per_chat(bot: BotHarness) -> Counter[int]:

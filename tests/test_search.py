@@ -236,11 +236,25 @@ def test_fallback_when_nothing_nearby_gives_contacts_and_online() -> None:
     assert all(m.distance_km is None for m in result.online)
 
 
-def test_contacts_put_organisations_of_the_origins_country_first() -> None:
-    result = find(catalogue(), Query(Seeker.SELF, Problem.GAMBLING, origin=GENT))
-    assert [o.id for o in result.contacts] == ["ag"]  # none in BE: the Dutch one still
+def test_contacts_are_the_organisations_of_the_persons_country() -> None:
     result = find(catalogue(), Query(Seeker.SELF, Problem.ALCOHOL, origin=GENT))
-    assert [o.id for o in result.contacts] == ["aa", "intact"]  # AA is in BE too
+    assert [o.id for o in result.contacts] == ["aa"]  # AA is in BE too; InTact is not
+    online_from_gent = Query(Seeker.SELF, Problem.ALCOHOL, country=Country.BE)
+    assert [o.id for o in find(catalogue(), online_from_gent).contacts] == ["aa"]
+    result = find(catalogue(), Query(Seeker.SELF, Problem.ALCOHOL, origin=GRONINGEN))
+    assert [o.id for o in result.contacts] == ["aa", "intact"]
+
+
+def test_contacts_of_another_country_only_when_none_serves_the_persons() -> None:
+    result = find(catalogue(), Query(Seeker.SELF, Problem.GAMBLING, origin=GENT))
+    assert [o.id for o in result.contacts] == ["ag"]  # none in BE: the Dutch one, never none
+
+
+def test_nothing_near_says_whether_any_fitting_organisation_has_meetings_at_all() -> None:
+    far = find(catalogue(meeting("zeist")), Query(Seeker.SELF, Problem.ALCOHOL, origin=GRONINGEN))
+    assert not far.nearby and not far.none_listed  # AA has meetings, only far away
+    unlisted = find(catalogue(), Query(Seeker.SELF, Problem.GAMBLING, origin=GRONINGEN))
+    assert not unlisted.nearby and unlisted.none_listed
 
 
 def test_online_only_search_is_soonest_first() -> None:

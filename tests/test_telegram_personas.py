@@ -85,11 +85,12 @@ async def test_a_woman_on_sleeping_pills_finds_svmg(bot_app: BotHarness) -> None
     assert "Alleen voor vrouwen" in reply.text
 
 
-async def test_a_gambler_in_antwerp_gets_every_fitting_organisation(bot_app: BotHarness) -> None:
+async def test_a_gambler_in_antwerp_gets_the_flemish_contact(bot_app: BotHarness) -> None:
     reply = await search(bot_app, "Voor mezelf", "Gokken", place="Antwerpen")
+    assert "In de buurt van Antwerpen vind ik nu geen passende bijeenkomst" in reply.text
     assert "Vlaams Trefpunt Zelfhulp: https://www.zelfhulp.be" in reply.text
-    assert "AGOG Anonieme Gokkers: https://www.stoppenmetgokken.nl" in reply.text
-    assert reply.text.index("Vlaams Trefpunt") < reply.text.index("AGOG Anonieme Gokkers")
+    assert "AGOG" not in reply.text  # a Dutch organisation: its groups are in the Netherlands
+    assert "InTact Zwolle" in reply.buttons[0]  # online, from home
 
 
 async def test_schiermonnikoog_gets_no_distance_across_the_water(bot_app: BotHarness) -> None:
@@ -103,7 +104,19 @@ async def test_vaals_near_the_border_gets_contacts_and_online_groups_without_a_p
 ) -> None:
     reply = await search(bot_app, "Voor mezelf", "Drugs", place="Vaals")
     assert "dicht bij de grens" in reply.text and "Aken (Duitsland)" in reply.text
-    assert "https://www.na-holland.nl" in reply.text
+    assert "https://www.nanederland.nl" in reply.text
+    assert "Vlaams Trefpunt" not in reply.text
     reply = await bot_app.press(CHAT, "InTact Zwolle")
     assert reply.venue is None  # no map pin for a venue 200 km away
     assert "Thorbeckegracht" not in reply.text and "Online: https://" in reply.text
+
+
+async def test_a_meeting_page_gives_the_organisations_phone_where_a_source_gives_one(
+    bot_app: BotHarness,
+) -> None:
+    """AA Vlaanderen's own site gives its always-open line: the meeting page says it, so
+    someone who would rather call first can."""
+    reply = await search(bot_app, "Voor mezelf", "Alcohol", place="Gent")
+    [gent] = [b for b in reply.buttons if "AA Vlaanderen" in b or "Gent" in b][:1]
+    page = await bot_app.press(CHAT, gent)
+    assert "Telefoon: 078 05 27 27" in page.text

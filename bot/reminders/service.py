@@ -111,10 +111,10 @@ class ReminderService:
     # --- effects from the dialogue -----------------------------------------------------
 
     async def set_reminder(
-        self, user_key: str, effect: SetReminder, clinic_id: str | None, now: datetime
+        self, user_key: str, effect: SetReminder, now: datetime
     ) -> Reminder | None:
         """Store a reminder and plan the occurrence it starts with (None: nothing ahead)."""
-        meeting = self.catalogue.meetings.get(effect.meeting_id)
+        meeting = self.catalogue.meeting(effect.meeting_id)
         offsets = tuple(m for m in effect.offsets_minutes if 0 <= m <= 7 * 24 * 60)
         if meeting is None or not offsets:
             return None
@@ -128,7 +128,7 @@ class ReminderService:
         occurrence_at = occurrence_at.astimezone(ZoneInfo(meeting.timezone))
         rows = plan_occurrence(meeting, occurrence_at, offsets, now)
         reminder, planned = await self.store.set_reminder(
-            user_key, meeting.id, offsets, effect.weekly, clinic_id, rows, now
+            user_key, meeting.id, offsets, effect.weekly, rows, now
         )
         self.on_planned(planned)
         return reminder
@@ -158,7 +158,7 @@ class ReminderService:
         if row is None or row.user_key != user_key or row.reminder_id is None:
             return
         reminder = await self.store.reminder(row.reminder_id)
-        meeting = self.catalogue.meetings.get(reminder.meeting_id) if reminder else None
+        meeting = self.catalogue.meeting(reminder.meeting_id) if reminder else None
         if reminder is None or reminder.weekly or meeting is None or row.occurrence_at is None:
             return
         after = max(row.occurrence_at, now) + timedelta(minutes=1)
@@ -180,12 +180,11 @@ class ReminderService:
     # --- the effects' handlers (`bot.turns.EffectHandlers`, wired in `bot.app`) ---------
 
     async def on_set_reminder(self, effect: SetReminder, scope: TurnScope) -> None:
-        clinic_id = await self._clinic_of(scope.user_key)
         if await self.store.language(scope.user_key) is None:
             # Reminders speak the language of the conversation that set them, also when
             # it only came from Telegram's language setting (a turn's hint, not stored).
             await self.storage.set_language(scope.user_key, scope.language, scope.now)
-        await self.set_reminder(scope.user_key, effect, clinic_id, scope.now)
+        await self.set_reminder(scope.user_key, effect, scope.now)
 
     async def on_cancel_reminder(self, effect: CancelReminder, scope: TurnScope) -> None:
         await self.cancel(scope.user_key, effect.reminder_id)
@@ -198,13 +197,6 @@ class ReminderService:
 
     async def on_checkin_answered(self, effect: CheckinAnswered, scope: TurnScope) -> None:
         await self.checkin_answered(scope.user_key, effect.answer)
-
-    async def _clinic_of(self, user_key: str) -> str | None:
-        """The clinic the conversation came from (kept with the reminder, for counts only)."""
-        from dialogs import state_from_json
-
-        conversation = await self.storage.load_conversation(user_key)
-        return state_from_json(conversation.state_json).clinic_id if conversation else None
 
     # --- start-up ----------------------------------------------------------------------
 
@@ -246,7 +238,9 @@ class ReminderService:
         """Check every open occurrence against the catalogue; reminders hit, per status."""
         tally = {Status.MOVED: 0, Status.CANCELLED: 0, Status.STOPPED: 0}
         for meeting_id, occurrence_at in await self.store.open_occurrences():
-            status = occurrence_status(self.catalogue.meetings.get(meeting_id), occurrence_at, now)
+            status = occurrence_status(self.catalogue.meeting(meeting_id), occurrence_at, now)
+            if meeting_id in self.catalogue.merged_into:
+                status = Status.MOVED  # the same meeting, now under the kept record's id
             if status != Status.VALID:
                 tally[status] += await self._follow_catalogue(meeting_id, occurrence_at, now)
         return tally
@@ -255,7 +249,9 @@ class ReminderService:
         self, meeting_id: str, occurrence_at: datetime, now: datetime
     ) -> int:
         """Apply a catalogue change to the open rows of one occurrence; returns reminders hit."""
-        meeting = self.catalogue.meetings.get(meeting_id)
+        meeting = self.catalogue.meeting(meeting_id)
+        if meeting is not None and meeting.id != meeting_id:
+            return await self._follow_merge(meeting_id, meeting, occurrence_at, now)
         status = occurrence_status(meeting, occurrence_at, now)
         rows = await self.store.open_rows_for_occurrence(meeting_id, occurrence_at)
         reminder_ids = sorted({r.reminder_id for r in rows if r.reminder_id is not None})
@@ -288,6 +284,37 @@ class ReminderService:
                 self.on_planned(await self.store.add_rows(reminder, new_rows))
         return len(reminder_ids)
 
+    async def _follow_merge(
+        self, dropped_id: str, kept: Meeting, occurrence_at: datetime, now: datetime
+    ) -> int:
+        """Move the reminders on a record merged away as a duplicate to the record kept.
+
+        For the person it is the same meeting, so nothing is said: the reminder is stored
+        again under the kept id (as the person's own "remind me" there would store it) and
+        planned from the kept record's schedule, then the old one is deleted with its rows.
+        """
+        rows = await self.store.open_rows_for_occurrence(dropped_id, occurrence_at)
+        reminder_ids = sorted({r.reminder_id for r in rows if r.reminder_id is not None})
+        for reminder_id in reminder_ids:
+            reminder = await self.store.reminder(reminder_id)
+            if reminder is None:
+                continue
+            next_at = next_occurrence(kept, reminder.offsets_minutes, now, now)
+            planned = (
+                plan_occurrence(kept, next_at, reminder.offsets_minutes, now) if next_at else []
+            )
+            _, new_rows = await self.store.set_reminder(
+                reminder.user_key,
+                kept.id,
+                reminder.offsets_minutes,
+                reminder.weekly,
+                planned,
+                now,
+            )
+            await self.store.delete_reminder(reminder_id)
+            self.on_planned(new_rows)
+        return len(reminder_ids)
+
     # --- sending -----------------------------------------------------------------------
 
     async def run_due(self, now: datetime) -> int:
@@ -305,7 +332,7 @@ class ReminderService:
         return sent
 
     async def _process(self, row: Planned, now: datetime) -> int:
-        meeting = self.catalogue.meetings.get(row.meeting_id or "")
+        meeting = self.catalogue.meeting(row.meeting_id or "")
         moved_on = (
             row.kind is not Kind.NOTICE
             and row.occurrence_at is not None
@@ -419,7 +446,7 @@ class ReminderService:
             return
         if any(r.occurrence_at and r.occurrence_at > occurrence_at for r in open_rows):
             return  # already planned
-        meeting = self.catalogue.meetings.get(reminder.meeting_id)
+        meeting = self.catalogue.meeting(reminder.meeting_id)
         if meeting is None:
             return
         next_at = next_occurrence(

@@ -4,8 +4,9 @@ Tables (schema in `bot.storage.MIGRATIONS`, scripts 2 and 3):
 
 ``reminders``
     What a user asked for: a meeting, the offsets (minutes before the start), weekly or
-    once, and the clinic the conversation came from (for counts only). One per user and
-    meeting: setting it again replaces it.
+    once; nothing more (which clinic's link the person came through is not kept with it:
+    clinic counts are made in the conversation). One per user and meeting: setting it again
+    replaces it.
 ``outbox``
     Every message planned from a reminder: a reminder before an occurrence, the check-in after
     it, or a notice that the meeting was cancelled or has stopped. A message is planned once:
@@ -21,9 +22,9 @@ Tables (schema in `bot.storage.MIGRATIONS`, scripts 2 and 3):
     Plain counters (dropped after downtime, …): no user key, so they name nobody.
 
 No chat id is stored here: it is read back from ``users.chat_id_enc`` when sending. Meeting
-and clinic ids are sealed (``meeting_enc``, ``clinic_enc``: a meeting id names a drug, a town
-and a day); queries find a meeting by its keyed hash (``meeting_key``). All of a user's rows go
-with `Storage.forget_user` (the tables are in `USER_TABLES`).
+ids are sealed (``meeting_enc``: a meeting id names a drug, a town and a day); queries find a
+meeting by its keyed hash (``meeting_key``). All of a user's rows go with
+`Storage.forget_user` (the tables are in `USER_TABLES`).
 """
 
 from __future__ import annotations
@@ -40,10 +41,8 @@ from bot.storage import (
     Storage,
     from_db_time,
     meeting_key,
-    seal_clinic,
     seal_meeting,
     to_db_time,
-    unseal_clinic,
     unseal_meeting,
 )
 
@@ -86,7 +85,6 @@ class Reminder:
     meeting_id: str
     offsets_minutes: tuple[int, ...]
     weekly: bool
-    clinic_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +142,10 @@ def _reminder(secrets: Secrets, row: tuple) -> Reminder:
     offsets = tuple(int(part) for part in row[3].split(",") if part)
     user_key = row[1]
     meeting_id = unseal_meeting(secrets, row[2], "reminders", user_key)
-    clinic_id = unseal_clinic(secrets, row[5], user_key) if row[5] else None
-    return Reminder(row[0], user_key, meeting_id, offsets, bool(row[4]), clinic_id)
+    return Reminder(row[0], user_key, meeting_id, offsets, bool(row[4]))
 
 
-_REMINDER_COLUMNS = "id, user_key, meeting_enc, offsets, weekly, clinic_enc"
+_REMINDER_COLUMNS = "id, user_key, meeting_enc, offsets, weekly"
 
 
 class ReminderStore:
@@ -172,7 +169,6 @@ class ReminderStore:
         meeting_id: str,
         offsets_minutes: tuple[int, ...],
         weekly: bool,
-        clinic_id: str | None,
         rows: Iterable[PlannedRow],
         now: datetime,
     ) -> tuple[Reminder, list[Planned]]:
@@ -185,14 +181,13 @@ class ReminderStore:
             )
             cursor = await db.execute(
                 "INSERT INTO reminders (user_key, meeting_key, meeting_enc, offsets, weekly, "
-                "clinic_enc, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     user_key,
                     key,
                     seal_meeting(self.secrets, meeting_id, "reminders", user_key),
                     offsets,
                     int(weekly),
-                    seal_clinic(self.secrets, clinic_id, user_key) if clinic_id else None,
                     to_db_time(now),
                 ),
             )
@@ -204,7 +199,6 @@ class ReminderStore:
                 meeting_id,
                 tuple(map(int, offsets.split(","))),
                 weekly,
-                clinic_id,
             )
             planned = await self._insert_rows(db, reminder, rows)
         return reminder, planned
@@ -272,7 +266,7 @@ class ReminderStore:
             ) as cursor,
         ):
             rows = await cursor.fetchall()
-        return [(self._reminder(row), from_db_time(row[6]) if row[6] else None) for row in rows]
+        return [(self._reminder(row), from_db_time(row[5]) if row[5] else None) for row in rows]
 
     async def delete_reminder(self, reminder_id: int, user_key: str | None = None) -> bool:
         """Stop a reminder and everything still planned from it; False if it was not there.

@@ -3,7 +3,8 @@
 Four formats (Meeting Guide JSON, BMLT GetSearchResults JSON, the CSV
 template, fellow-finder JSON) are parsed into `catalogue.models.Meeting`
 values and merged into ``<data dir>/imports/<format>-<slug>.yaml``, which
-`load_catalogue` reads. Each parser module's docstring documents its fields;
+`load_catalogue` reads. Each parser module's docstring documents its fields,
+and its pydantic model reads them (shared value types: `feed_records`);
 `type_codes` holds each fellowship's type codes.
 """
 

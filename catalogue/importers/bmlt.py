@@ -5,7 +5,8 @@ Source: the BMLT semantic interface
 bmlt-enabled/bmlt-server (`MeetingResource`, `TsmlMeetingResource`). The
 answer is a JSON array of meetings, or with ``get_used_formats=1`` an object
 ``{"meetings": [...], "formats": [...]}``; both are read. Every value is a
-string. What we read from each meeting:
+string. Each meeting is read by `BmltRecord` (extra fields ignored), each
+format by `BmltFormat`. What we read from each meeting:
 
 - `id_bigint`: the stable key (catalogue id ``<source>-<id_bigint>``);
 - `published`: ``"0"`` is skipped;
@@ -54,6 +55,20 @@ from datetime import timedelta
 from typing import Any
 
 from catalogue.errors import FeedImportError
+from catalogue.importers.feed_records import (
+    CountryName,
+    FeedRecord,
+    Language,
+    Latitude,
+    Longitude,
+    Text,
+    Time,
+    Timezone,
+    YesNo,
+    feed_type,
+    read,
+    required,
+)
 from catalogue.importers.records import (
     FeedContext,
     ParsedFeed,
@@ -61,14 +76,10 @@ from catalogue.importers.records import (
     build_venue,
     collect,
     end_after,
-    feed_text,
     first_occurrence_on,
     joined_texts,
     meeting_timezone,
-    parse_coordinate,
-    parse_country,
     parse_online,
-    parse_time,
     read_types,
     text_of,
 )
@@ -76,6 +87,7 @@ from catalogue.importers.type_codes import CodeList, Flag
 from catalogue.kinds import Attribute
 from catalogue.models import Meeting
 from catalogue.recurrence import weekly_rule
+from catalogue.values import InvalidValue, show
 
 #: BMLT's standard world ids (the list bmlt-root-server's TSML output maps from).
 WORLD_IDS = CodeList(
@@ -169,15 +181,87 @@ LANGUAGE_KEYS = {
 _DURATION = re.compile(r"^\s*([0-9]{1,2}):([0-5][0-9])(?::([0-5][0-9]))?\s*$")
 
 
+def _weekday(value: Any) -> int:
+    """BMLT's 1 = Sunday … 7 = Saturday as `date.weekday()` (0 = Monday)."""
+    text = text_of(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if not text.isdigit() or not 1 <= int(text) <= 7:
+        raise InvalidValue(f"{show(value)} is not a day")
+    return (int(text) - 2) % 7
+
+
+def _duration(value: Any) -> timedelta:
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match:
+        raise InvalidValue(f"{show(value)} is not a duration")
+    return timedelta(hours=int(match[1]), minutes=int(match[2]))
+
+
+def _venue_type(value: Any) -> str:
+    text = text_of(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    if text not in (IN_PERSON_VENUE, VIRTUAL_VENUE, HYBRID_VENUE):
+        raise InvalidValue(f"{show(value)} is not a venue type")
+    return text
+
+
+def _format_keys(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, str):
+        raise InvalidValue(f"{show(value)} is not a text of format keys")
+    return tuple(key.strip() for key in value.split(",") if key.strip())
+
+
+Weekday = feed_type(int, "1-7, 1 = Sunday", _weekday)
+Duration = feed_type(timedelta, "HH:MM:SS", _duration)
+VenueType = feed_type(str, "1 in person, 2 virtual or 3 hybrid", _venue_type)
+FormatKeys = feed_type(
+    tuple[str, ...], "format keys separated by commas, e.g. 'O,WC'", _format_keys
+)
+
+
+class BmltRecord(FeedRecord):
+    """One meeting of a `GetSearchResults` answer, by the server's field names (all text)."""
+
+    id_bigint: required(Text)  # type: ignore[valid-type]
+    meeting_name: required(Text)  # type: ignore[valid-type]
+    published: YesNo = None
+    weekday_tinyint: required(Weekday)  # type: ignore[valid-type]
+    start_time: required(Time)  # type: ignore[valid-type]
+    duration_time: Duration = None
+    venue_type: VenueType = None
+    formats: FormatKeys = None
+    lang_enum: Language = None
+    location_text: Text = None
+    location_info: Text = None
+    location_street: Text = None
+    location_postal_code_1: Text = None
+    location_municipality: Text = None
+    location_nation: CountryName = None
+    latitude: Latitude = None
+    longitude: Longitude = None
+    virtual_meeting_link: Text = None
+    virtual_meeting_additional_info: Text = None
+    phone_meeting_number: Text = None
+    phone_meeting_additional_info: Text = None
+    comments: Text = None
+    time_zone: Timezone = None
+
+
+class BmltFormat(FeedRecord):
+    """One entry of the `formats` list (``get_used_formats=1``): a server's key and its world id."""
+
+    key_string: required(Text)  # type: ignore[valid-type]
+    world_id: required(Text)  # type: ignore[valid-type]
+
+
 def parse_bmlt(data: Any, ctx: FeedContext) -> ParsedFeed:
     """Meetings from a parsed GetSearchResults document; bad records are skipped with a reason."""
     world_ids: dict[str, str] = {}
     if isinstance(data, dict) and isinstance(data.get("meetings"), list):
-        for fmt in data.get("formats") or []:
-            if isinstance(fmt, dict) and text_of(fmt.get("key_string")):
-                world_id = text_of(fmt.get("world_id"))
-                if world_id:
-                    world_ids[text_of(fmt.get("key_string"))] = world_id.upper()
+        for raw in data.get("formats") or []:
+            try:
+                fmt = read(BmltFormat, raw)
+            except RecordProblem:
+                continue  # a format without a key or world id maps nothing
+            world_ids[fmt.key_string] = fmt.world_id.upper()
         data = data["meetings"]
     if not isinstance(data, list):
         raise FeedImportError(
@@ -193,27 +277,20 @@ def _label(index: int, raw: Any) -> str:
 
 
 def _meeting(raw: Any, ctx: FeedContext, world_ids: dict[str, str], notes: list[str]) -> Meeting:
-    if not isinstance(raw, dict):
-        raise RecordProblem("not a JSON object")
-    key, name = text_of(raw.get("id_bigint")), text_of(raw.get("meeting_name"))
-    if not key:
-        raise RecordProblem("field 'id_bigint' is missing")
-    if not name:
-        raise RecordProblem("field 'meeting_name' is missing")
-    if text_of(raw.get("published")) == "0":
+    record = read(BmltRecord, raw)
+    if record.published is False:
         raise RecordProblem("not published")
-    weekday = _weekday(raw.get("weekday_tinyint"))
-    start = parse_time(raw.get("start_time"), "start_time")
-    end = end_after(start, _duration(raw.get("duration_time")))
-    keys = [k.strip() for k in text_of(raw.get("formats")).split(",") if k.strip()]
+    start = record.start_time
+    end = end_after(start, record.duration_time or timedelta(0))
+    keys = record.formats or ()
     formats = {_world_id(k, world_ids) for k in keys}
-    venue_type = _venue_type(text_of(raw.get("venue_type")), formats)
-    languages = _languages(raw.get("lang_enum"), keys, world_ids)
+    venue_type = record.venue_type or _inferred_venue_type(formats)
+    languages = _languages(record.lang_enum, keys, world_ids)
     reading = WORLD_IDS.read(
         f for f in formats if f != LANGUAGE_WORLD_ID and LANGUAGE_KEYS.get(f) not in languages
     )
 
-    online = parse_online(raw.get("virtual_meeting_link"), raw.get("phone_meeting_number"), notes)
+    online = parse_online(record.virtual_meeting_link, record.phone_meeting_number, notes)
     if venue_type == IN_PERSON_VENUE:
         online = None  # a left-over link on an in-person meeting is not a way in
     elif venue_type == VIRTUAL_VENUE and online is None:
@@ -224,43 +301,42 @@ def _meeting(raw: Any, ctx: FeedContext, world_ids: dict[str, str], notes: list[
     if not in_person and online is None:
         raise RecordProblem("facility temporarily closed (TC) and no online way to join")
 
-    country = parse_country(raw.get("location_nation"))
+    country = record.location_nation
     venue = None
     if in_person:
         venue = build_venue(
             ctx,
             notes,
-            address=text_of(raw.get("location_street")),
-            postcode=text_of(raw.get("location_postal_code_1")),
-            city=text_of(raw.get("location_municipality")),
+            address=record.location_street or "",
+            postcode=record.location_postal_code_1 or "",
+            city=record.location_municipality or "",
             country=country,
-            lat=parse_coordinate(raw.get("latitude"), "latitude", 90),
-            lon=parse_coordinate(raw.get("longitude"), "longitude", 180),
-            name=text_of(raw.get("location_text")),
+            lat=record.latitude,
+            lon=record.longitude,
+            name=record.location_text,
         )
-    timezone = meeting_timezone(raw.get("time_zone"), venue, country)
-    rule = weekly_rule([weekday])
+    rule = weekly_rule([record.weekday_tinyint])
     online_notes = (
-        (raw.get("virtual_meeting_additional_info"), raw.get("phone_meeting_additional_info"))
+        (record.virtual_meeting_additional_info, record.phone_meeting_additional_info)
         if online
         else ()
     )
     return Meeting(
-        id=ctx.meeting_id(key),
+        id=ctx.meeting_id(record.id_bigint),
         organisation_id=ctx.organisation_id,
-        name=name,
+        name=record.meeting_name,
         rrule=rule,
         first_on=first_occurrence_on(rule, ctx.today),
         start=start,
         end=end,
-        timezone=timezone,
+        timezone=meeting_timezone(record.time_zone, venue, country),
         source=ctx.source(),
         venue=venue,
         online=online,
         attributes=read_types(reading, notes),
         languages=languages,
-        location_notes=feed_text(raw.get("location_info")),
-        group_notes=joined_texts(raw.get("comments"), *online_notes),
+        location_notes=record.location_info,
+        group_notes=joined_texts(record.comments, *online_notes),
     )
 
 
@@ -271,12 +347,11 @@ def _world_id(key: str, world_ids: dict[str, str]) -> str:
     return DEFAULT_KEYS.get(key.upper(), key.upper())
 
 
-def _languages(lang_enum: Any, keys: list[str], world_ids: dict[str, str]) -> tuple[str, ...]:
+def _languages(
+    lang_enum: str | None, keys: tuple[str, ...], world_ids: dict[str, str]
+) -> tuple[str, ...]:
     """The meeting's `lang_enum` first, then each language format's language."""
-    found: list[str] = []
-    main = text_of(lang_enum).lower()
-    if len(main) == 2 and main.isalpha():
-        found.append(main)
+    found: list[str] = [lang_enum] if lang_enum else []
     for key in keys:
         if world_ids:
             is_language = world_ids.get(key) == LANGUAGE_WORLD_ID
@@ -288,31 +363,8 @@ def _languages(lang_enum: Any, keys: list[str], world_ids: dict[str, str]) -> tu
     return tuple(found) or ("nl",)
 
 
-def _weekday(value: Any) -> int:
-    """BMLT's 1 = Sunday … 7 = Saturday as `date.weekday()` (0 = Monday)."""
-    text = text_of(value)
-    if not text.isdigit() or not 1 <= int(text) <= 7:
-        raise RecordProblem(f"field 'weekday_tinyint': {text!r} is not a day 1-7 (1 = Sunday)")
-    return (int(text) - 2) % 7
-
-
-def _duration(value: Any) -> timedelta:
-    text = text_of(value)
-    if not text:
-        return timedelta(0)
-    match = _DURATION.match(text)
-    if not match:
-        raise RecordProblem(
-            f"field 'duration_time': {text!r} is not a duration (expected HH:MM:SS)"
-        )
-    return timedelta(hours=int(match[1]), minutes=int(match[2]))
-
-
-def _venue_type(text: str, formats: set[str]) -> str:
-    if text in (IN_PERSON_VENUE, VIRTUAL_VENUE, HYBRID_VENUE):
-        return text
-    if text:
-        raise RecordProblem(f"field 'venue_type': {text!r} is not 1, 2 or 3")
+def _inferred_venue_type(formats: set[str]) -> str:
+    """No `venue_type`: from the VM/HY formats, as the server's own TSML output does."""
     if formats & HYBRID:
         return HYBRID_VENUE
     return VIRTUAL_VENUE if VIRTUAL in formats else IN_PERSON_VENUE

@@ -6,7 +6,7 @@ meeting per row, comma or semicolon separated (Excel in Dutch saves with
 free and unknown columns are reported and ignored. Rows whose `id` starts
 with ``voorbeeld-`` are the template's examples and are skipped.
 
-Columns (required ones marked *):
+Columns (required ones marked *; each row is read by `SheetRow`):
 
 - `id`* your own key for the meeting, e.g. ``utrecht-dinsdag``; keep it the
   same on every import (lowercase letters, digits, hyphens).
@@ -41,10 +41,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
 from typing import Any
 
 from catalogue.errors import FeedImportError
+from catalogue.importers.feed_records import (
+    CountryName,
+    Date,
+    FeedRecord,
+    Latitude,
+    Longitude,
+    Text,
+    Time,
+    Timezone,
+    feed_type,
+    read,
+    required,
+)
 from catalogue.importers.records import (
     FeedContext,
     ParsedFeed,
@@ -54,40 +66,16 @@ from catalogue.importers.records import (
     collect,
     first_occurrence_on,
     meeting_timezone,
-    parse_coordinate,
-    parse_country,
     parse_online,
-    parse_time,
     slugify,
     text_of,
 )
 from catalogue.kinds import Attribute, Country
 from catalogue.models import LocalText, Meeting
 from catalogue.recurrence import WEEKDAY_CODES, weekly_rule
+from catalogue.values import InvalidValue, show
 
 REQUIRED_COLUMNS = ("id", "organisation", "name", "day", "start")
-COLUMNS = (
-    *REQUIRED_COLUMNS,
-    "end",
-    "repeat",
-    "weeks",
-    "first_date",
-    "address",
-    "postcode",
-    "city",
-    "country",
-    "lat",
-    "lon",
-    "online_url",
-    "online_phone",
-    "attributes",
-    "language",
-    "timezone",
-    "notes_nl",
-    "notes_en",
-    "ends_on",
-    "verified_on",
-)
 EXAMPLE_PREFIX = "voorbeeld-"
 
 _DAY_NAMES: dict[str, int] = {}
@@ -120,7 +108,6 @@ _ATTRIBUTE_NAMES: dict[str, Attribute] = {a.value: a for a in Attribute} | {
 #: Older sheets list English among the attributes; it is a language now.
 _ENGLISH_WORDS = frozenset({"english", "engels"})
 _REPEATS = {
-    "": "weekly",
     "weekly": "weekly",
     "wekelijks": "weekly",
     "fortnightly": "fortnightly",
@@ -129,6 +116,110 @@ _REPEATS = {
     "monthly": "monthly",
     "maandelijks": "monthly",
 }
+
+
+def _words(text: str) -> list[str]:
+    """A cell's words, separated by spaces, ``,``, ``;`` or ``/``, lower case."""
+    return [word for word in re.split(r"[\s,;/]+", text.lower()) if word]
+
+
+def _sheet_id(value: str) -> str:
+    if slugify(value) != value.lower():
+        raise InvalidValue(f"{show(value)} is not an id")
+    return value
+
+
+def _weekdays(value: str) -> tuple[int, ...]:
+    names = [name.rstrip(".") for name in _words(value)]
+    unknown = [name for name in names if name not in _DAY_NAMES]
+    if unknown:
+        raise InvalidValue(f"{show(unknown[0])} is not a weekday")
+    return tuple(sorted({_DAY_NAMES[name] for name in names}))
+
+
+def _repeat(value: str) -> str:
+    kind = _REPEATS.get(value.strip().lower())
+    if kind is None:
+        raise InvalidValue(f"{show(value)} is not a repeat")
+    return kind
+
+
+def _weeks(value: str) -> tuple[str, ...]:
+    numbers = _words(value)
+    wrong = [number for number in numbers if number not in ("1", "2", "3", "4", "-1")]
+    if wrong:
+        raise InvalidValue(f"{show(wrong[0])} is not a week of the month")
+    return tuple(numbers)
+
+
+def _attribute_words(value: str) -> tuple[str, ...]:
+    words = _words(value)
+    for word in words:
+        if word not in _ATTRIBUTE_NAMES and word not in _ENGLISH_WORDS:
+            raise InvalidValue(f"{show(word)} is not an attribute")
+    return tuple(words)
+
+
+def _language_codes(value: str) -> tuple[str, ...]:
+    codes = _words(value)
+    for code in codes:
+        if not re.fullmatch(r"[a-z]{2}", code):
+            raise InvalidValue(f"{show(code)} is not a two-letter code")
+    return tuple(dict.fromkeys(codes))
+
+
+SheetId = feed_type(str, "letters, digits and hyphens, e.g. utrecht-dinsdag", _sheet_id)
+SheetDays = feed_type(tuple[int, ...], "ma, di, … or mon, tue, …; several allowed", _weekdays)
+Repeat = feed_type(str, "weekly, fortnightly or monthly", _repeat)
+Weeks = feed_type(tuple[str, ...], "1-4, or -1 for the last; several allowed, e.g. 2,4", _weeks)
+AttributeWords = feed_type(
+    tuple[str, ...], f"any of {' '.join(a.value for a in Attribute)}", _attribute_words
+)
+LanguageCodes = feed_type(tuple[str, ...], "two-letter codes such as nl or en", _language_codes)
+
+
+class SheetRow(FeedRecord):
+    """One row of the template, by its column names, in the template's order."""
+
+    id: required(SheetId)  # type: ignore[valid-type]
+    organisation: Text = None
+    name: required(Text)  # type: ignore[valid-type]
+    day: required(SheetDays)  # type: ignore[valid-type]
+    start: required(Time)  # type: ignore[valid-type]
+    end: Time = None
+    repeat: Repeat = None
+    weeks: Weeks = None
+    first_date: Date = None
+    address: Text = None
+    postcode: Text = None
+    city: Text = None
+    country: CountryName = None
+    lat: Latitude = None
+    lon: Longitude = None
+    online_url: Text = None
+    online_phone: Text = None
+    attributes: AttributeWords = None
+    language: LanguageCodes = None
+    timezone: Timezone = None
+    notes_nl: Text = None
+    notes_en: Text = None
+    ends_on: Date = None
+    verified_on: Date = None
+
+    def attribute_values(self) -> list[Attribute]:
+        """The `attributes` column's attributes (English in it is a language, see `languages`)."""
+        words = self.attributes or ()
+        return [_ATTRIBUTE_NAMES[word] for word in words if word not in _ENGLISH_WORDS]
+
+    def languages(self) -> tuple[str, ...]:
+        """The `language` column's codes; ``english`` in `attributes` (older sheets) adds en."""
+        found = list(self.language or ())
+        if _ENGLISH_WORDS & set(self.attributes or ()) and "en" not in found:
+            found.append("en")
+        return tuple(found) or ("nl",)
+
+
+COLUMNS = tuple(SheetRow.model_fields)
 
 
 def parse_csv(text: str, ctx: FeedContext) -> ParsedFeed:
@@ -175,134 +266,70 @@ def _rows(path: str, text: str) -> csv.DictReader:
     return reader
 
 
-def _meeting(row: dict[str, Any], ctx: FeedContext, notes: list[str]) -> Meeting:
-    key = text_of(row.get("id"))
-    if not key or slugify(key) != key.lower():
-        raise RecordProblem(f"column 'id': {key!r} must be letters, digits and hyphens")
-    organisation = text_of(row.get("organisation")) or ctx.organisation_id
+def _meeting(raw: dict[str, Any], ctx: FeedContext, notes: list[str]) -> Meeting:
+    row = read(SheetRow, raw, word="column")
+    organisation = row.organisation or ctx.organisation_id
     if not organisation:
         raise RecordProblem("column 'organisation' is empty")
-    name = text_of(row.get("name"))
-    if not name:
-        raise RecordProblem("column 'name' is empty")
-    weekdays = _weekdays(text_of(row.get("day")))
-    start = parse_time(row.get("start"), "start")
-    end = parse_time(row.get("end"), "end") if text_of(row.get("end")) else None
-    first_date = _date(row, "first_date")
-    rule = _rule(text_of(row.get("repeat")).lower(), weekdays, text_of(row.get("weeks")))
-    if first_date is not None:
-        if first_occurrence_on(rule, first_date) != first_date:
+    rule = _rule(row)
+    if row.first_date is not None:
+        if first_occurrence_on(rule, row.first_date) != row.first_date:
             raise RecordProblem(
-                f"column 'first_date': {first_date.isoformat()} is not a meeting day "
+                f"column 'first_date': {row.first_date.isoformat()} is not a meeting day "
                 "of this schedule"
             )
-        first_on = first_date
+        first_on = row.first_date
     elif "INTERVAL=" in rule:
         raise RecordProblem("column 'first_date' is needed for a fortnightly meeting")
     else:
         first_on = first_occurrence_on(rule, ctx.today)
 
-    online = parse_online(row.get("online_url"), row.get("online_phone"), notes)
-    country = parse_country(row.get("country")) or Country.NL
+    online = parse_online(row.online_url, row.online_phone, notes)
+    country = row.country or Country.NL
     venue = None
-    if text_of(row.get("address")):
+    if row.address:
         venue = build_venue(
             ctx,
             notes,
-            address=text_of(row.get("address")),
-            postcode=text_of(row.get("postcode")),
-            city=text_of(row.get("city")),
+            address=row.address,
+            postcode=row.postcode or "",
+            city=row.city or "",
             country=country,
-            lat=parse_coordinate(row.get("lat"), "lat", 90),
-            lon=parse_coordinate(row.get("lon"), "lon", 180),
+            lat=row.lat,
+            lon=row.lon,
         )
     elif online is None:
         raise RecordProblem("no address and no online link or phone")
-    languages = _languages(text_of(row.get("language")), text_of(row.get("attributes")))
-    notes_nl, notes_en = text_of(row.get("notes_nl")), text_of(row.get("notes_en"))
+    notes_nl, notes_en = row.notes_nl, row.notes_en
     return Meeting(
-        id=ctx.meeting_id(key),
+        id=ctx.meeting_id(row.id),
         organisation_id=organisation,
-        name=name,
+        name=row.name,
         rrule=rule,
         first_on=first_on,
-        start=start,
-        end=end,
-        timezone=meeting_timezone(row.get("timezone"), venue, country),
-        source=ctx.source(_date(row, "verified_on")),
+        start=row.start,
+        end=row.end,
+        timezone=meeting_timezone(row.timezone, venue, country),
+        source=ctx.source(row.verified_on),
         venue=venue,
         online=online,
-        attributes=checked_attributes(_attributes(text_of(row.get("attributes"))), notes),
-        languages=languages,
+        attributes=checked_attributes(row.attribute_values(), notes),
+        languages=row.languages(),
         notes=LocalText(nl=notes_nl or notes_en, en=notes_en or notes_nl)
         if notes_nl or notes_en
         else None,
-        ends_on=_date(row, "ends_on"),
+        ends_on=row.ends_on,
     )
 
 
-def _weekdays(text: str) -> list[int]:
-    names = [n for n in re.split(r"[\s,;/]+", text.lower()) if n]
-    if not names:
-        raise RecordProblem("column 'day' is empty")
-    unknown = [n for n in names if n.rstrip(".") not in _DAY_NAMES]
-    if unknown:
-        raise RecordProblem(
-            f"column 'day': {unknown[0]!r} is not a weekday (ma, di, … or mon, tue, …)"
-        )
-    return sorted({_DAY_NAMES[n.rstrip(".")] for n in names})
-
-
-def _rule(repeat: str, weekdays: list[int], weeks: str) -> str:
-    kind = _REPEATS.get(repeat)
-    if kind is None:
-        raise RecordProblem(f"column 'repeat': {repeat!r} is not weekly, fortnightly or monthly")
+def _rule(row: SheetRow) -> str:
+    """The row's schedule as an RRULE: weekly (the default), fortnightly, or monthly by week."""
+    kind = row.repeat or "weekly"
     if kind == "weekly":
-        return weekly_rule(weekdays)
+        return weekly_rule(list(row.day))
     if kind == "fortnightly":
-        return weekly_rule(weekdays, interval=2)
-    numbers = [w for w in re.split(r"[\s,;/]+", weeks) if w]
-    if not numbers or any(w not in ("1", "2", "3", "4", "-1") for w in numbers):
-        raise RecordProblem(
-            f"column 'weeks': {weeks!r} must list weeks of the month 1-4 or -1 (last), e.g. 2,4"
-        )
-    codes = [WEEKDAY_CODES[d] for d in weekdays]
-    return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{w}{c}" for w in numbers for c in codes)
-
-
-def _languages(text: str, attributes: str) -> tuple[str, ...]:
-    """The `language` column's codes (``nl``, ``nl en``); ``english`` in `attributes` adds en."""
-    found = [c for c in re.split(r"[\s,;/]+", text.lower()) if c]
-    for code in found:
-        if not re.fullmatch(r"[a-z]{2}", code):
-            raise RecordProblem(f"column 'language': {code!r} is not a two-letter code (nl, en …)")
-    words = re.split(r"[\s,;/]+", attributes.lower())
-    if _ENGLISH_WORDS & set(words) and "en" not in found:
-        found.append("en")
-    return tuple(dict.fromkeys(found)) or ("nl",)
-
-
-def _attributes(text: str) -> list[Attribute]:
-    found = []
-    for name in (n for n in re.split(r"[\s,;/]+", text.lower()) if n):
-        if name in _ENGLISH_WORDS:
-            continue  # a language, read by _languages
-        if name not in _ATTRIBUTE_NAMES:
-            raise RecordProblem(
-                f"column 'attributes': {name!r} is not one of "
-                f"{' '.join(a.value for a in Attribute)}"
-            )
-        found.append(_ATTRIBUTE_NAMES[name])
-    return found
-
-
-def _date(row: dict[str, Any], column: str) -> date | None:
-    text = text_of(row.get(column))
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RecordProblem(
-            f"column '{column}': {text!r} is not a date (expected YYYY-MM-DD)"
-        ) from None
+        return weekly_rule(list(row.day), interval=2)
+    if not row.weeks:
+        raise RecordProblem("column 'weeks' is needed for a monthly meeting (e.g. 2,4)")
+    codes = [WEEKDAY_CODES[d] for d in row.day]
+    return "FREQ=MONTHLY;BYDAY=" + ",".join(f"{w}{c}" for w in row.weeks for c in codes)

@@ -7,7 +7,8 @@ where it and a fellowship's site differ, the site is right. The bundled
 catalogue is such a copy (``catalogue/data/real/``, see its README).
 
 The document is one object: `generated` (ISO time of the copy: the meetings'
-"as of" date), `timezone`, `count`, `programs` and `meetings`. Each meeting:
+"as of" date), `timezone`, `count`, `programs` and `meetings`. Each meeting,
+read by `FellowFinderRecord`:
 
 - `id` ``PROGRAM:slug`` (stable between copies: the catalogue id is its slug,
   ``na-<slug>``, after the feed's prefix); `program` ``NA``, ``AA`` or ``CA``
@@ -37,21 +38,35 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from pydantic import Field
+
 from catalogue.errors import FeedImportError
+from catalogue.importers.feed_records import (
+    ChangedOn,
+    FeedRecord,
+    Language,
+    Latitude,
+    Longitude,
+    Text,
+    Time,
+    Timezone,
+    TypeCodes,
+    Weekdays,
+    YesNo,
+    feed_type,
+    read,
+    required,
+)
 from catalogue.importers.records import (
     FeedContext,
     ParsedFeed,
     RecordProblem,
     build_venue,
-    changed_on,
     collect,
-    feed_text,
     first_occurrence_on,
     meeting_timezone,
     official_link,
-    parse_coordinate,
     parse_online,
-    parse_time,
     read_types,
     text_of,
 )
@@ -59,6 +74,7 @@ from catalogue.importers.type_codes import code_list
 from catalogue.kinds import Country
 from catalogue.models import Meeting, Source
 from catalogue.recurrence import weekly_rule
+from catalogue.values import InvalidValue, show
 
 #: What the copy fills in when a source gives no end time.
 FILLED_IN_LENGTH = timedelta(minutes=90)
@@ -78,6 +94,43 @@ PROGRAMS = {
     "AA": Program("aa", "AA Nederland (aa-nederland.nl)", "https://aa-nederland.nl/"),
     "CA": Program("ca", "CA Holland (ca-holland.nl)", "https://ca-holland.nl/"),
 }
+
+
+def _program(value: Any) -> str:
+    code = text_of(value).upper() if isinstance(value, str) else ""
+    if code not in PROGRAMS:
+        raise InvalidValue(f"{show(value)} is not a program of this copy")
+    return code
+
+
+ProgramCode = feed_type(str, "NA, AA or CA", _program)
+
+
+class FellowFinderRecord(FeedRecord):
+    """One meeting of the copy, by its field names (see the module's notes)."""
+
+    id: required(Text)  # type: ignore[valid-type]
+    program: required(ProgramCode)  # type: ignore[valid-type]
+    name: required(Text)  # type: ignore[valid-type]
+    day: required(Weekdays)  # type: ignore[valid-type]
+    time: required(Time)  # type: ignore[valid-type]
+    end_time: Time = Field(None, alias="endTime")
+    timezone: Timezone = None
+    location: Text = None
+    address: Text = None
+    city: Text = None
+    postal_code: Text = Field(None, alias="postalCode")
+    lat: Latitude = None
+    lng: Longitude = None
+    types: TypeCodes = None
+    lang: Language = None
+    is_online: YesNo = Field(None, alias="isOnline")
+    conference_url: Text = Field(None, alias="conferenceUrl")
+    conference_phone: Text = Field(None, alias="conferencePhone")
+    notes: Text = None
+    location_notes: Text = Field(None, alias="locationNotes")
+    url: Text = None
+    updated: ChangedOn = None
 
 
 def copy_date(data: Any) -> date | None:
@@ -129,30 +182,15 @@ def _meeting(
     notes: list[str],
     filled: list[str],
 ) -> Meeting:
-    if not isinstance(raw, dict):
-        raise RecordProblem("not a JSON object")
-    key, name = text_of(raw.get("id")), text_of(raw.get("name"))
-    if not key or not name:
-        raise RecordProblem("field 'id' or 'name' is missing")
-    program_code = text_of(raw.get("program")).upper()
-    program = PROGRAMS.get(program_code)
-    if program is None:
-        raise RecordProblem(f"program {program_code!r} is not NA, AA or CA")
-    day = text_of(raw.get("day"))
-    if not day.isdigit() or not 0 <= int(day) <= 6:
-        raise RecordProblem(f"field 'day': {day!r} is not a day 0-6 (0 = Sunday)")
-    start = parse_time(raw.get("time"), "time")
-    end = _end(start, raw.get("endTime"), key, filled)
-    reading = code_list(program.organisation_id).read(
-        text_of(t) for t in raw.get("types") or [] if text_of(t)
-    )
+    record = read(FellowFinderRecord, raw)
+    program = PROGRAMS[record.program]
+    end = _end(record.time, record.end_time, record.id, filled)
+    reading = code_list(program.organisation_id).read(record.types or ())
 
-    online = parse_online(raw.get("conferenceUrl"), raw.get("conferencePhone"), notes)
+    online = parse_online(record.conference_url, record.conference_phone, notes)
     venue = None
-    address, city = text_of(raw.get("address")), text_of(raw.get("city"))
-    lat = parse_coordinate(raw.get("lat"), "lat", 90)
-    lon = parse_coordinate(raw.get("lng"), "lng", 180)
-    if not address and city and lat is not None and raw.get("isOnline") is not True:
+    address, city = record.address or "", record.city or ""
+    if not address and city and record.lat is not None and record.is_online is not True:
         notes.append(f"no street address: placed at its town {city}, see the official page")
         address = city
     if address:
@@ -160,44 +198,43 @@ def _meeting(
             ctx,
             notes,
             address=address,
-            postcode=text_of(raw.get("postalCode")),
+            postcode=record.postal_code or "",
             city=city,
             country=Country.NL,
-            lat=lat,
-            lon=lon,
-            name=text_of(raw.get("location")),
+            lat=record.lat,
+            lon=record.lng,
+            name=record.location,
         )
     elif online is None:
         raise RecordProblem("no address and no conference link or phone")
-    languages = [text_of(raw.get("lang")).lower()] if text_of(raw.get("lang")) else []
+    languages = [record.lang] if record.lang else []
     languages += [code for code in reading.languages if code not in languages]
-    rule = weekly_rule([(int(day) - 1) % 7])
+    rule = weekly_rule(list(record.day))
     return Meeting(
-        id=ctx.meeting_id(key),
+        id=ctx.meeting_id(record.id),
         organisation_id=program.organisation_id,
-        name=name,
+        name=record.name,
         rrule=rule,
         first_on=first_occurrence_on(rule, ctx.today),
-        start=start,
+        start=record.time,
         end=end,
-        timezone=meeting_timezone(raw.get("timezone"), venue, Country.NL),
-        source=sources[program_code],
+        timezone=meeting_timezone(record.timezone, venue, Country.NL),
+        source=sources[record.program],
         venue=venue,
         online=online,
         attributes=read_types(reading, notes),
         languages=tuple(languages) or ("nl",),
-        url=official_link(raw.get("url"), "url", notes),
-        location_notes=feed_text(raw.get("locationNotes")),
-        group_notes=feed_text(raw.get("notes")),
-        changed_on=changed_on(raw.get("updated")),
+        url=official_link(record.url, "url", notes),
+        location_notes=record.location_notes,
+        group_notes=record.notes,
+        changed_on=record.updated,
     )
 
 
-def _end(start: time, value: Any, key: str, filled: list[str]) -> time | None:
+def _end(start: time, end: time | None, key: str, filled: list[str]) -> time | None:
     """The end time, unless it is the copy's filler (start + 90 minutes) or the start itself."""
-    if not text_of(value):
+    if end is None:
         return None
-    end = parse_time(value, "endTime")
     minutes = (end.hour * 60 + end.minute - start.hour * 60 - start.minute) % (24 * 60)
     if minutes == FILLED_IN_LENGTH.total_seconds() // 60:
         filled.append(key)

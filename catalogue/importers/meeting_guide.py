@@ -1,7 +1,8 @@
 """Meeting Guide JSON: the open feed AA intergroups and the 12 Step Meeting List publish.
 
 Spec: github.com/code4recovery/spec (README, "Meeting Guide API"). The
-document is a JSON array of meetings. What we read from each record:
+document is a JSON array of meetings, each read by `MeetingGuideRecord`
+(extra fields ignored). What we read from each record:
 
 - `name`, `slug` (required; `slug` is the stable key: the catalogue id is
   ``<source>-<slug>``, so a re-import finds the same meeting again; a slug
@@ -40,25 +41,35 @@ import re
 from typing import Any
 
 from catalogue.errors import FeedImportError
+from catalogue.importers.feed_records import (
+    ChangedOn,
+    Coordinates,
+    FeedRecord,
+    Latitude,
+    Longitude,
+    Text,
+    Texts,
+    Time,
+    Timezone,
+    TypeCodes,
+    Weekdays,
+    YesNo,
+    read,
+    required,
+)
 from catalogue.importers.records import (
     FeedContext,
     ParsedFeed,
     RecordProblem,
     build_venue,
-    changed_on,
     checked_end,
     collect,
-    feed_text,
     first_occurrence_on,
-    is_yes,
     joined_texts,
     meeting_timezone,
     official_link,
-    parse_coordinate,
-    parse_coordinates,
     parse_country,
     parse_online,
-    parse_time,
     read_types,
     text_of,
 )
@@ -70,9 +81,44 @@ from catalogue.values import EMAIL_PATTERN
 
 #: The spec's `attendance_option` values.
 ATTENDANCE_OPTIONS = ("in_person", "hybrid", "online", "inactive")
+_BY_APPOINTMENT = "meetings by appointment are not listed"
 
 _POSTCODE_CITY = re.compile(r"^(?:B-?)?([1-9][0-9]{3}(?:\s?[A-Za-z]{2})?)\s+(\S.*)$")
 _POSTCODE_ONLY = re.compile(r"^(?:B-?)?([1-9][0-9]{3}(?:\s?[A-Za-z]{2})?)$")
+
+
+class MeetingGuideRecord(FeedRecord):
+    """One meeting of a Meeting Guide feed, by the spec's field names (see the module's notes)."""
+
+    name: required(Text)  # type: ignore[valid-type]
+    slug: required(Text)  # type: ignore[valid-type]
+    day: required(Weekdays, _BY_APPOINTMENT)  # type: ignore[valid-type]
+    time: required(Time, _BY_APPOINTMENT)  # type: ignore[valid-type]
+    end_time: Time = None
+    types: TypeCodes = None
+    location: Text = None
+    address: Text = None
+    city: Text = None
+    postal_code: Text = None
+    country: Text = None
+    formatted_address: Text = None
+    latitude: Latitude = None
+    longitude: Longitude = None
+    coordinates: Coordinates = None
+    approximate: YesNo = None
+    attendance_option: Text = None
+    conference_url: Text = None
+    conference_url_notes: Text = None
+    conference_phone: Text = None
+    conference_phone_notes: Text = None
+    timezone: Timezone = None
+    url: Text = None
+    feedback_url: Text = None
+    feedback_emails: Texts = None
+    location_notes: Text = None
+    notes: Text = None
+    group_notes: Text = None
+    updated: ChangedOn = None
 
 
 def parse_meeting_guide(data: Any, ctx: FeedContext) -> ParsedFeed:
@@ -92,26 +138,14 @@ def _label(index: int, raw: Any) -> str:
 
 
 def _meeting(raw: Any, ctx: FeedContext, codes: CodeList, notes: list[str]) -> Meeting:
-    if not isinstance(raw, dict):
-        raise RecordProblem("not a JSON object")
-    name, key = text_of(raw.get("name")), text_of(raw.get("slug"))
-    if not name:
-        raise RecordProblem("field 'name' is missing")
-    if not key:
-        raise RecordProblem("field 'slug' is missing")
-    weekdays = _weekdays(raw.get("day"))
-    if not text_of(raw.get("time")):
-        raise RecordProblem("no 'time': meetings by appointment are not listed")
-    start = parse_time(raw.get("time"), "time")
-    end = parse_time(raw.get("end_time"), "end_time") if text_of(raw.get("end_time")) else None
-    reading = codes.read(_types(raw.get("types")))
-
-    online = parse_online(raw.get("conference_url"), raw.get("conference_phone"), notes)
-    address, postcode, city, country = _address(raw)
-    in_person, online = _attendance(raw, reading, bool(address), online, notes)
+    record = read(MeetingGuideRecord, raw)
+    reading = codes.read(record.types or ())
+    online = parse_online(record.conference_url, record.conference_phone, notes)
+    address, postcode, city, country = _address(record)
+    in_person, online = _attendance(record, reading, bool(address), online, notes)
     venue = None
     if in_person:
-        lat, lon = _point(raw)
+        lat, lon = _point(record)
         venue = build_venue(
             ctx,
             notes,
@@ -121,44 +155,43 @@ def _meeting(raw: Any, ctx: FeedContext, codes: CodeList, notes: list[str]) -> M
             country=country,
             lat=lat,
             lon=lon,
-            name=text_of(raw.get("location")),
+            name=record.location,
         )
-    timezone = meeting_timezone(raw.get("timezone"), venue, country)
-    rule = weekly_rule(weekdays)
+    rule = weekly_rule(list(record.day))
     conference_notes = (
-        (raw.get("conference_url_notes"), raw.get("conference_phone_notes")) if online else ()
+        (record.conference_url_notes, record.conference_phone_notes) if online else ()
     )
     return Meeting(
-        id=ctx.meeting_id(key),
+        id=ctx.meeting_id(record.slug),
         organisation_id=ctx.organisation_id,
-        name=name,
+        name=record.name,
         rrule=rule,
         first_on=first_occurrence_on(rule, ctx.today),
-        start=start,
-        end=checked_end(start, end, notes),
-        timezone=timezone,
+        start=record.time,
+        end=checked_end(record.time, record.end_time, notes),
+        timezone=meeting_timezone(record.timezone, venue, country),
         source=ctx.source(),
         venue=venue,
         online=online,
         attributes=read_types(reading, notes),
         languages=reading.languages or ("nl",),
-        url=official_link(raw.get("url"), "url", notes),
-        feedback=_feedback(raw, notes),
-        location_notes=feed_text(raw.get("location_notes")),
-        group_notes=joined_texts(raw.get("notes"), raw.get("group_notes"), *conference_notes),
-        changed_on=changed_on(raw.get("updated")),
+        url=official_link(record.url, "url", notes),
+        feedback=_feedback(record, notes),
+        location_notes=record.location_notes,
+        group_notes=joined_texts(record.notes, record.group_notes, *conference_notes),
+        changed_on=record.updated,
     )
 
 
 def _attendance(
-    raw: dict[str, Any],
+    record: MeetingGuideRecord,
     reading: TypeReading,
     has_address: bool,
     online: Online | None,
     notes: list[str],
 ) -> tuple[bool, Online | None]:
     """(held in person?, online way in): from `attendance_option`, else the address and types."""
-    option = text_of(raw.get("attendance_option")).lower()
+    option = (record.attendance_option or "").lower()
     if option == "inactive":
         raise RecordProblem("attendance_option 'inactive': the meeting is not held")
     if option and option not in ATTENDANCE_OPTIONS:
@@ -166,7 +199,7 @@ def _attendance(
             f"attendance_option {option!r} is not one of the spec's: read from the address"
         )
         option = ""
-    approximate = is_yes(raw.get("approximate"))
+    approximate = record.approximate is True
     closed_for_now = Flag.TEMPORARILY_CLOSED in reading.flags
     if option == "online" or (not option and (approximate or closed_for_now)):
         in_person = False
@@ -188,62 +221,33 @@ def _attendance(
     return in_person, online
 
 
-def _point(raw: dict[str, Any]) -> tuple[float | None, float | None]:
+def _point(record: MeetingGuideRecord) -> tuple[float | None, float | None]:
     """`latitude`/`longitude`, else `coordinates` ("lat,lon")."""
-    lat = parse_coordinate(raw.get("latitude"), "latitude", 90)
-    lon = parse_coordinate(raw.get("longitude"), "longitude", 180)
-    if lat is None or lon is None:
-        return parse_coordinates(raw.get("coordinates"))
-    return lat, lon
+    if record.latitude is None or record.longitude is None:
+        return record.coordinates or (None, None)
+    return record.latitude, record.longitude
 
 
-def _feedback(raw: dict[str, Any], notes: list[str]) -> tuple[str, ...]:
+def _feedback(record: MeetingGuideRecord, notes: list[str]) -> tuple[str, ...]:
     """`feedback_url` and `feedback_emails` (a list, or one address) as links."""
     found: list[str] = []
-    if link := official_link(raw.get("feedback_url"), "feedback_url", notes):
+    if link := official_link(record.feedback_url, "feedback_url", notes):
         found.append(link)
-    emails = raw.get("feedback_emails") or []
-    for email in emails if isinstance(emails, list) else [emails]:
-        address = text_of(email)
+    for address in record.feedback_emails or ():
         if EMAIL_PATTERN.match(address):
             found.append(f"mailto:{address}")
-        elif address:
+        else:
             notes.append(f"feedback e-mail {address!r} left out: not an e-mail address")
     return tuple(found)
 
 
-def _weekdays(value: Any) -> list[int]:
-    """Meeting Guide days (0 = Sunday … 6 = Saturday) as `date.weekday()` numbers."""
-    if value is None or value == "" or value == []:
-        raise RecordProblem("no 'day': meetings by appointment are not listed")
-    values = value if isinstance(value, list) else [value]
-    weekdays = []
-    for item in values:
-        text = text_of(item)
-        if isinstance(item, bool) or not text.isdigit() or not 0 <= int(text) <= 6:
-            raise RecordProblem(f"field 'day': {item!r} is not a day 0-6 (0 = Sunday)")
-        weekdays.append((int(text) - 1) % 7)
-    return weekdays
-
-
-def _types(value: Any) -> list[str]:
-    """The record's type codes in the feed's order (the first language is the main one)."""
-    if value is None:
-        return []
-    if isinstance(value, str):  # a sheet-style "O, W"
-        value = re.split(r"[,;\s]+", value)
-    if not isinstance(value, list):
-        raise RecordProblem("field 'types' is not a list of codes")
-    return list(dict.fromkeys(text_of(t).upper() for t in value if text_of(t)))
-
-
-def _address(raw: dict[str, Any]) -> tuple[str, str, str, Country | None]:
+def _address(record: MeetingGuideRecord) -> tuple[str, str, str, Country | None]:
     """Street, postcode, town and country, from the separate fields or `formatted_address`."""
-    address = text_of(raw.get("address"))
-    postcode = text_of(raw.get("postal_code"))
-    city = text_of(raw.get("city"))
-    country_text = text_of(raw.get("country"))
-    formatted = text_of(raw.get("formatted_address"))
+    address = record.address or ""
+    postcode = record.postal_code or ""
+    city = record.city or ""
+    country_text = record.country or ""
+    formatted = record.formatted_address or ""
     if formatted and not (address or city or postcode):
         address, postcode, city, country_text = _split_formatted(formatted, country_text)
     return address, postcode, city, parse_country(country_text)

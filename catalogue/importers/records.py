@@ -5,7 +5,9 @@ Rules of this module:
 1. A feed is other people's data. One bad record never stops an import: the
    importer raises `RecordProblem` for it, the record is skipped, and the
    operator reads a line naming the file, the record and what is wrong.
-   Only a file that cannot be read at all is a `FeedImportError`.
+   Only a file that cannot be read at all is a `FeedImportError`. Each
+   record's fields are read by its format's pydantic model
+   (`catalogue.importers.feed_records`); what is here works on read values.
 2. Feeds describe weekly meetings by weekday; we store RFC 5545 rules
    (``FREQ=WEEKLY;BYDAY=MO,TH``) anchored at `first_on`, the first such
    weekday on or after the import date.
@@ -22,7 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from catalogue.importers.conference import is_conference_link
 from catalogue.importers.type_codes import TypeReading
@@ -58,7 +59,6 @@ _COUNTRY_NAMES = {
 
 _NL_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
 _BE_POSTCODE = re.compile(r"^\s*(?:B-?)?([1-9][0-9]{3})\s*$", re.IGNORECASE)
-_TIME = re.compile(r"^\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::([0-5][0-9]))?\s*$")
 
 
 class RecordProblem(Exception):
@@ -245,31 +245,6 @@ def text_of(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_time(value: Any, field_name: str) -> time:
-    """``'19:30'``, ``'19:30:00'`` or ``'7.30'`` as a wall-clock time."""
-    text = text_of(value)
-    match = _TIME.match(text)
-    if not match:
-        raise RecordProblem(f"field {field_name!r}: {text!r} is not a time of day (expected HH:MM)")
-    return time(int(match[1]), int(match[2]))
-
-
-def parse_coordinate(value: Any, field_name: str, limit: float) -> float | None:
-    """A latitude/longitude, or None when the feed leaves it empty (BMLT writes ``""``/``"0"``)."""
-    text = text_of(value).replace(",", ".")
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise RecordProblem(f"field {field_name!r}: {text!r} is not a number") from None
-    if number == 0:
-        return None
-    if not -limit <= number <= limit:
-        raise RecordProblem(f"field {field_name!r}: {text!r} is out of range")
-    return round(number, 6)
-
-
 def parse_country(value: Any) -> Country | None:
     """NL or BE from a code or a name in Dutch, English or French; None when empty."""
     text = text_of(value)
@@ -301,20 +276,15 @@ def guess_country(postcode: str) -> Country | None:
     return Country.NL if match and match[2] else None
 
 
-def meeting_timezone(value: Any, venue: Venue | None, country: Country | None) -> str:
+def meeting_timezone(zone: str | None, venue: Venue | None, country: Country | None) -> str:
     """The record's IANA zone when it gives one, else that of the venue's (or the stated) country.
 
     An online meeting with neither is taken to be Dutch (`DEFAULT_TIMEZONE`).
     """
-    text = text_of(value)
-    if not text or text.upper() == "NULL":
-        zone_country = venue.country if venue is not None else country
-        return zone_country.timezone if zone_country else DEFAULT_TIMEZONE
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise RecordProblem(f"timezone {text!r} is not an IANA time zone") from None
-    return text
+    if zone:
+        return zone
+    zone_country = venue.country if venue is not None else country
+    return zone_country.timezone if zone_country else DEFAULT_TIMEZONE
 
 
 def first_occurrence_on(rule: str, today: date) -> date:
@@ -344,35 +314,20 @@ def checked_end(start: time, end: time | None, notes: list[str]) -> time | None:
     return end
 
 
-def official_link(value: Any, field_name: str, notes: list[str]) -> str | None:
+def official_link(text: str | None, field_name: str, notes: list[str]) -> str | None:
     """A web address the feed gives (its listing, a feedback form); left out when it is none."""
-    text = text_of(value)
     if text and not URL_PATTERN.match(text):
         notes.append(f"field {field_name!r}: {text!r} left out: not a web address")
         return None
     return text or None
 
 
-def changed_on(value: Any) -> date | None:
-    """The date part of a feed's "last changed" (``YYYY-MM-DD HH:MM:SS``); None when unreadable."""
-    text = text_of(value)
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
-
-
-def feed_text(value: Any) -> str | None:
-    """A free text of the group's own (notes), or None when empty."""
-    return text_of(value) or None
-
-
-def joined_texts(*values: Any) -> str | None:
+def joined_texts(*texts: str | None) -> str | None:
     """The non-empty texts, one a line; None when all are empty."""
-    return "\n".join(t for t in (text_of(v) for v in values) if t) or None
+    return "\n".join(text for text in texts if text) or None
 
 
-def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
+def parse_online(url: str | None, phone: str | None, notes: list[str]) -> Online | None:
     """How to join from home: a known provider's link and/or a dial-in with its codes.
 
     A link that is not a known provider's (a group's website, a form) is not
@@ -380,7 +335,7 @@ def parse_online(url: Any, phone: Any, notes: list[str]) -> Online | None:
     codes (``+31 20 123 4567,,987654#``) so that a caller gets in; one we
     cannot read is left out with a note.
     """
-    url_text, phone_text = text_of(url), text_of(phone)
+    url_text, phone_text = url or "", phone or ""
     if url_text and not is_conference_link(url_text):
         notes.append(
             f"link {url_text!r} is not a known video-meeting provider: not shown as a way to join"
@@ -445,27 +400,6 @@ def in_country_box(country: Country, lat: float, lon: float) -> bool:
     """Whether a point lies in the rough box the loader accepts for `country`."""
     lat_min, lat_max, lon_min, lon_max = COUNTRY_BOXES[country]
     return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max
-
-
-def parse_coordinates(value: Any) -> tuple[float | None, float | None]:
-    """Meeting Guide's ``"52.09,5.12"`` (lat,lon) as two numbers; (None, None) when empty."""
-    text = text_of(value)
-    if not text:
-        return None, None
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 2:
-        raise RecordProblem(f"field 'coordinates': {text!r} is not 'latitude,longitude'")
-    return (
-        parse_coordinate(parts[0], "coordinates", 90),
-        parse_coordinate(parts[1], "coordinates", 180),
-    )
-
-
-def is_yes(value: Any) -> bool:
-    """A feed's flag: true, "yes", "true", "1" (Meeting Guide writes both kinds)."""
-    if isinstance(value, bool):
-        return value
-    return text_of(value).lower() in ("yes", "true", "1", "y")
 
 
 def checked_attributes(attributes: Iterable[Attribute], notes: list[str]) -> frozenset[Attribute]:

@@ -133,6 +133,8 @@ def meeting_screen(
             )
     if organisation.website:
         details.append(_("Website: {url}").format(url=organisation.website))
+    if organisation.phone:
+        details.append(_("Telefoon: {phone}").format(phone=organisation.phone))
     notes = meeting.notes.get(ctx.language) if meeting.notes else None
     about = join(
         _("Over {organisation}:").format(organisation=organisation.short_name),
@@ -246,7 +248,7 @@ def share_screens(
 
 def meeting_of(state: DialogState, ctx: TurnContext) -> tuple[Meeting, Organisation] | None:
     """The state's meeting and its organisation, if both are still in the catalogue."""
-    meeting = ctx.catalogue.meetings.get(state.meeting_id or "")
+    meeting = ctx.catalogue.meeting(state.meeting_id or "")
     if meeting is None:
         return None
     organisation = ctx.catalogue.organisations.get(meeting.organisation_id)

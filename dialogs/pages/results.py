@@ -124,6 +124,8 @@ def query_of(state: DialogState, ctx: TurnContext) -> Query | None:
         filters=filters,
         for_them=bool(state.for_them),
         person=person_of(state, ctx),
+        # Searching online without a place: the Netherlands, as the helplines assume.
+        country=country_of(state, ctx) or Country.NL,
     )
 
 
@@ -317,14 +319,14 @@ def _matches_screen(
     return Screen(text, tuple(rows)), shown
 
 
-def _search_rows(ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
-    """Under every results page: change the search, or start over."""
+def _search_rows(ctx: TurnContext, filters: bool = True) -> tuple[tuple[Button, ...], ...]:
+    """Under every results page: change the search, or start over. Without `filters` where
+    no filter can find anything (no fitting organisation has meetings listed)."""
     _ = ctx.gettext
+    other_day = (choice(_("Andere dag of filters"), Step.RESULTS, Results.FILTERS),)
+    other_place = choice(_("Andere plaats"), Step.RESULTS, Results.WHERE)
     return (
-        (
-            choice(_("Andere dag of filters"), Step.RESULTS, Results.FILTERS),
-            choice(_("Andere plaats"), Step.RESULTS, Results.WHERE),
-        ),
+        (*(other_day if filters else ()), other_place),
         (everywhere(_("Opnieuw beginnen"), Everywhere.RESTART),),
     )
 
@@ -332,10 +334,19 @@ def _search_rows(ctx: TurnContext) -> tuple[tuple[Button, ...], ...]:
 def _fallback_screen(
     state: DialogState, result: SearchResult, origin: Place | None, ctx: TurnContext
 ) -> tuple[Screen, tuple[str, ...]]:
-    """Nothing near: the organisations' own contacts and online meetings; never empty."""
+    """Nothing near: the organisations' own contacts and online meetings; never empty.
+
+    When no fitting organisation has a meeting in the catalogue at all (groups for
+    naasten, gambling), the screen says so, rather than that none is near.
+    """
     _ = ctx.gettext
     if state.has_filters:
         head = _("Met deze filters vind ik nu geen passende bijeenkomst.")
+    elif result.none_listed:
+        head = _(
+            "De bijeenkomsten van de groepen die bij je passen staan (nog) niet in mijn lijst. "
+            "De organisaties zelf vertellen je waar en wanneer ze samenkomen."
+        )
     elif origin is not None:
         head = _("In de buurt van {place} vind ik nu geen passende bijeenkomst.").format(
             place=origin.name
@@ -346,7 +357,8 @@ def _fallback_screen(
     online = result.online
     parts: list[str | None] = [results_heading(state, ctx), head, filters_summary(state, ctx)]
     if contacts:
-        parts.append(_("Deze organisaties helpen je verder, ook met groepen die ik niet ken:"))
+        if not result.none_listed:
+            parts.append(_("Deze organisaties helpen je verder, ook met groepen die ik niet ken:"))
         parts.append(contacts)
     if online:
         parts.append(_("Of doe mee vanuit huis:"))
@@ -358,7 +370,7 @@ def _fallback_screen(
     rows = _result_buttons(online, 1, ctx)
     if state.has_filters:
         rows.append((choice(_("Filters uitzetten"), Step.RESULTS, Results.NO_FILTERS),))
-    rows.extend(_search_rows(ctx))
+    rows.extend(_search_rows(ctx, filters=not result.none_listed or state.has_filters))
     return Screen(join(*parts), tuple(rows)), tuple(m.meeting.id for m in online)
 
 
@@ -373,22 +385,32 @@ def organisations_without_meetings(result: SearchResult, ctx: TurnContext) -> st
     if not others:
         return None
     return join(
-        _("Ook voor jou, met bijeenkomsten die ik (nog) niet ken:"),
+        _("Past ook bij je, maar hun bijeenkomsten staan (nog) niet in mijn lijst:"),
         "\n".join(_contact_line(o, ctx) for o in others),
     )
 
 
 def _contact_line(organisation: Organisation, ctx: TurnContext) -> str:
-    """The organisation with its website and phone (says so when neither is known), and what
-    it is in one line."""
+    """The organisation, how to reach it (website, phone, e-mail: what its source gives),
+    and what it is in one line. Without any of those, where to ask instead."""
     _ = ctx.gettext
-    ways = [w for w in (organisation.website, organisation.phone) if w]
-    reach = " · ".join(ways) or _("geen website of telefoonnummer bekend")
-    line = f"• {organisation.display_name(ctx.language)}: {reach}"
+    ways = [organisation.website]
+    if organisation.phone:
+        ways.append(_("bel {phone}").format(phone=organisation.phone))
+    ways.append(organisation.email)
+    reach = " · ".join(w for w in ways if w)
+    line = f"• {organisation.display_name(ctx.language)}"
+    if reach:
+        line += f": {reach}"
     if organisation.source.sample:
         line += " " + sample_mark(ctx)
     if description := organisation.description.get(ctx.language):
         line += "\n  " + description
+    if not reach:
+        line += "\n  " + _(
+            "Ik heb geen website of telefoonnummer van ze. Je huisarts of de verslavingszorg "
+            "kan je vertellen of er een groep bij jou in de buurt is."
+        )
     return line
 
 

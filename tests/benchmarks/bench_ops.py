@@ -47,7 +47,7 @@ async def seed(config: Config, users: int) -> None:
             await core.storage.save_conversation(key, chat, state, "nl", NOW)
             if n % 5 == 0:
                 effect = SetReminder(MEETING, (120, 24 * 60), True)
-                await core.reminders.set_reminder(key, effect, None, NOW)
+                await core.reminders.set_reminder(key, effect, NOW)
     finally:
         await core.close()
 
