@@ -111,3 +111,36 @@ class Country(StrEnum):
     def timezone(self) -> str:
         """The IANA zone a meeting in this country is held in, unless it says otherwise."""
         return {"NL": "Europe/Amsterdam", "BE": "Europe/Brussels"}[self.value]
+
+
+class Gender(StrEnum):
+    """The writer's gender, only as they said it ("ik ben een vrouw", "als vader"); never asked."""
+
+    WOMAN = "woman"
+    MAN = "man"
+
+
+class AgeBand(StrEnum):
+    """The writer's age as the least the ranking needs: under 18, under 35, or older.
+
+    Only the band is kept, never the number the person typed::
+
+        assert AgeBand.of(15) is AgeBand.UNDER_18
+        assert AgeBand.of(24) is AgeBand.UNDER_35
+        assert AgeBand.of(35) is AgeBand.OLDER
+    """
+
+    UNDER_18 = "under_18"  # a teenager: Alateen, youth groups, the Kindertelefoon
+    UNDER_35 = "under_35"  # AA's and NA's youth groups are for people under 35
+    OLDER = "older"
+
+    @classmethod
+    def of(cls, age: int) -> AgeBand:
+        if age < 18:
+            return cls.UNDER_18
+        return cls.UNDER_35 if age < 35 else cls.OLDER
+
+    @property
+    def is_young(self) -> bool:
+        """Youth groups are for them."""
+        return self is not AgeBand.OLDER

@@ -199,6 +199,9 @@ def meeting_to_record(meeting: Meeting, default_source: Source | None = None) ->
     if meeting.attributes:
         record["attributes"] = sorted(a.value for a in meeting.attributes)
     record["languages"] = list(meeting.languages)
+    if meeting.ages is not None:
+        ages = {"youngest": meeting.ages.youngest, "oldest": meeting.ages.oldest}
+        record["ages"] = {k: v for k, v in ages.items() if v is not None}
     if meeting.notes is not None:
         record["notes"] = {"nl": meeting.notes.nl, "en": meeting.notes.en}
     optional = {

@@ -133,6 +133,18 @@ class Online:
 
 
 @dataclass(frozen=True, slots=True)
+class AgeRange:
+    """The ages a youth meeting is for, as its listing gives them ("tot 35", "14-28").
+
+    Either end may be open; real NA and AA listings only say "youth" (their
+    type ``Y``) and give no ages, so most youth meetings have no range at all.
+    """
+
+    youngest: int | None = None
+    oldest: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Meeting:
     """One recurring meeting of one group.
 
@@ -151,7 +163,8 @@ class Meeting:
     when an importer no longer finds the meeting in its feed.
 
     What a feed says about the meeting itself: `languages` (every language
-    it is held in, as ISO 639-1 codes, the main one first); `url`, its page
+    it is held in, as ISO 639-1 codes, the main one first); `ages`, the ages
+    a youth meeting is for, where given; `url`, its page
     on the official listing; `feedback`, links or e-mail addresses to report
     a mistake; `location_notes` and `group_notes`, the group's own words;
     `changed_on`, when the source last changed the record (never shown as
@@ -171,6 +184,7 @@ class Meeting:
     online: Online | None = None
     attributes: frozenset[Attribute] = frozenset()
     languages: tuple[str, ...] = ("nl",)
+    ages: AgeRange | None = None
     notes: LocalText | None = None
     cancelled_on: frozenset[date] = frozenset()
     ends_on: date | None = None

@@ -5,7 +5,7 @@ explains them); this module reads them and says, per meeting, how it counts
 for one person::
 
     rules = RankingRules.bundled()
-    woman = Person(woman=True)
+    woman = Person(gender=Gender.WOMAN)
     assert rules.standing(frozenset({Attribute.WOMEN}), ("nl",), woman) == Standing.OWN
     assert rules.standing(frozenset({Attribute.WOMEN}), ("nl",), Person()) == Standing.OTHERS
     assert rules.standing(frozenset(), ("en",), Person(language="nl")) == Standing.OTHERS
@@ -24,7 +24,7 @@ from importlib.resources import files
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from catalogue.errors import DataFileError
-from catalogue.kinds import Attribute
+from catalogue.kinds import AgeBand, Attribute, Gender
 from catalogue.yaml_files import read_yaml
 
 LANGUAGE = "language"
@@ -43,29 +43,29 @@ class Standing(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """What the person the search is for has said about themselves; unknown is False/None.
+    """What the person the search is for has said about themselves; unknown is None/False.
 
-    `age` is only ever a number the person gave ("ik ben 15"); `language` is
-    the language they read (the conversation's, or English when they asked
-    for English groups).
+    `gender` and `age_band` come only from what the person wrote ("ik ben een
+    vrouw", "ik ben 24"; see `dialogs.reader`), or from a filter they chose
+    (the women's filter makes `gender` a woman); `language` is the language
+    they read (the conversation's, or English when they asked for English groups).
     """
 
     language: str = "nl"
-    woman: bool = False
-    man: bool = False
-    age: int | None = None
-    youth: bool = False  # chose groups for young people
+    gender: Gender | None = None
+    age_band: AgeBand | None = None
+    youth: bool = False  # chose groups for young people, or is a teenager whose parent drinks
 
     @property
     def is_young(self) -> bool:
         """Youth groups are for them: under 35 (AA's youth groups' limit), or asked for them."""
-        return self.youth or (self.age is not None and self.age < 35)
+        return self.youth or (self.age_band is not None and self.age_band.is_young)
 
     def belongs_to(self, attribute: Attribute) -> bool:
         if attribute is Attribute.WOMEN:
-            return self.woman
+            return self.gender is Gender.WOMAN
         if attribute is Attribute.MEN:
-            return self.man
+            return self.gender is Gender.MAN
         if attribute is Attribute.YOUTH:
             return self.is_young
         return False

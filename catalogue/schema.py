@@ -41,6 +41,7 @@ from pydantic import (
 from catalogue.errors import DataFileError
 from catalogue.kinds import Attribute, Country, Problem, Seeker
 from catalogue.models import (
+    AgeRange,
     Clinic,
     FitRule,
     Helpline,
@@ -53,6 +54,7 @@ from catalogue.models import (
 )
 from catalogue.recurrence import check_rule, first_date_from
 from catalogue.values import (
+    Age,
     Attributes,
     Bool,
     Countries,
@@ -378,6 +380,21 @@ class OnlineBlock(_Record):
         return Online(url=self.url, phone=self.phone)
 
 
+class AgesBlock(_Record):
+    youngest: Age | None = None
+    oldest: Age | None = None
+
+    def cross_checks(self) -> list[tuple[str | None, str]]:
+        if self.youngest is None and self.oldest is None:
+            return [(None, "is empty (expected youngest, oldest, or both)")]
+        if self.youngest is not None and self.oldest is not None and self.youngest > self.oldest:
+            return [("oldest", f"{self.oldest} is below youngest {self.youngest}")]
+        return []
+
+    def build(self) -> AgeRange:
+        return AgeRange(youngest=self.youngest, oldest=self.oldest)
+
+
 def _schedule_text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(f"{show(value)} is not a schedule")
@@ -402,6 +419,7 @@ class MeetingRecord(_Record):
     online: OnlineBlock | None = None
     attributes: Attributes = ()
     languages: Languages = ("nl",)
+    ages: AgesBlock | None = None
     notes: DutchText | None = None
     location_notes: Text | None = None
     group_notes: Text | None = None
@@ -436,7 +454,7 @@ class MeetingRecord(_Record):
                     "(expected a date on or after first_on)",
                 )
             )
-        for name in ("venue", "online"):
+        for name in ("venue", "online", "ages"):
             block = getattr(self, name)
             if block is not None:
                 found.extend((f"{name}.{f}" if f else name, p) for f, p in block.cross_checks())
@@ -485,6 +503,7 @@ class MeetingRecord(_Record):
             online=self.online.build() if self.online is not None else None,
             attributes=frozenset(self.attributes),
             languages=self.languages,
+            ages=self.ages.build() if self.ages is not None else None,
             notes=self.notes.to_text() if self.notes is not None else None,
             cancelled_on=frozenset(self.cancelled_on),
             ends_on=self.ends_on,

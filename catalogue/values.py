@@ -184,6 +184,12 @@ def _parse_number(value: Any) -> float:
     return float(value)
 
 
+def _parse_age(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+        raise InvalidValue(f"{show(value)} is not an age")
+    return value
+
+
 def _parse_postcode(value: Any) -> str:
     """A postcode as text; YAML reads an unquoted Belgian 9000 as a number."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -269,6 +275,7 @@ Timezone = value_type(
     str, "an IANA time zone such as Europe/Amsterdam or Europe/Brussels", _parse_timezone
 )
 Number = value_type(float, "a number", _parse_number)
+Age = value_type(int, "an age in whole years, 1 to 99", _parse_age)
 Postcode = value_type(str, "a postcode as text, e.g. 3511 AB or 9000", _parse_postcode)
 DialString = value_type(
     str,

@@ -20,7 +20,7 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from catalogue.errors import DataFileError
-from catalogue.kinds import Problem, Relation
+from catalogue.kinds import Gender, Problem, Relation
 from catalogue.yaml_files import read_yaml
 from dialogs.phrases import EXACT, PhraseSet, Vocabulary
 from dialogs.words import normalise
@@ -148,6 +148,52 @@ class NavigationFile(_Strict):
     _check = field_validator("fillers")(_phrase_list)
 
 
+GENDER_SLOT = "{g}"
+"""In a frame of `person.yaml`: a word of the women's or the men's list."""
+
+_GENDER_LISTS = {Gender.WOMAN: "women", Gender.MAN: "men"}
+"""The vocabulary's word list for each gender (the `{women}` and `{men}` of a pattern)."""
+
+
+def _frame_list(value: list[str]) -> list[str]:
+    """Frames are phrases with one `{g}` and maybe gaps (`...1`): check the words around them."""
+    for frame in value:
+        if frame.count(GENDER_SLOT) != 1:
+            raise ValueError(f"{frame!r} must hold {GENDER_SLOT} once")
+        words = [w for w in frame.split() if w != GENDER_SLOT and not w.startswith("...")]
+        _phrase_list([" ".join(words)])
+    return value
+
+
+class PersonFile(_Strict):
+    women: list[str]
+    men: list[str]
+    frames: list[str]
+    not_between: list[str]
+    plain: list[str]
+    letters: dict[Gender, list[str]]
+    age_cues: list[str]
+    age_fillers: list[str]
+    age_units: list[str]
+    not_age_after: list[str]
+    not_age_durations: list[str]
+    not_age_before: list[str]
+
+    _check = field_validator(
+        "women",
+        "men",
+        "not_between",
+        "plain",
+        "age_cues",
+        "age_fillers",
+        "age_units",
+        "not_age_after",
+        "not_age_durations",
+        "not_age_before",
+    )(_phrase_list)
+    _check_frames = field_validator("frames")(_frame_list)
+
+
 class _Answer(_Strict):
     nl: str
     en: str
@@ -238,6 +284,17 @@ class Lexicon:
     questions: PhraseSet  # values: (question id, needs a question mark)
     answers: dict[str, _Answer]
     companion_questions: frozenset[str]
+    genders: PhraseSet  # values: Gender; the writer's own ("ik ben een vrouw", "als vader")
+    gender_words: dict[str, Gender]  # "moeder": a woman, in a message that is only a role
+    not_between: frozenset[str]
+    plain_genders: frozenset[str]  # "ik ben een vrouw" is a gender, "ik ben de vrouw" a partner
+    gender_letters: dict[str, Gender]  # "v", "m" next to an age
+    age_cues: PhraseSet
+    age_fillers: frozenset[str]
+    age_units: frozenset[str]
+    not_age_after: frozenset[str]
+    not_age_durations: frozenset[str]
+    not_age_before: frozenset[str]
 
 
 def _phrases(texts: list[str], value: object) -> list[tuple[str, object]]:
@@ -282,7 +339,8 @@ def lexicon() -> Lexicon:
     language = load_file("language.yaml", LanguageFile)
     navigation = load_file("navigation.yaml", NavigationFile)
     questions = load_file("questions.yaml", QuestionsFile)
-    vocabulary = Vocabulary()
+    person = load_file("person.yaml", PersonFile)
+    vocabulary = Vocabulary({"women": person.women, "men": person.men})
     return Lexicon(
         vocabulary=vocabulary,
         problems=PhraseSet(
@@ -375,4 +433,26 @@ def lexicon() -> Lexicon:
         companion_questions=frozenset(
             qid for qid, q in questions.questions.items() if q.names_companions
         ),
+        genders=PhraseSet(
+            vocabulary,
+            (
+                (frame.replace(GENDER_SLOT, "{" + name + "}"), gender)
+                for frame in person.frames
+                for gender, name in _GENDER_LISTS.items()
+            ),
+        ),
+        gender_words={
+            word: gender for gender, name in _GENDER_LISTS.items() for word in getattr(person, name)
+        },
+        not_between=frozenset(person.not_between),
+        plain_genders=frozenset(person.plain),
+        gender_letters={
+            letter: gender for gender, letters in person.letters.items() for letter in letters
+        },
+        age_cues=PhraseSet(vocabulary, _phrases(person.age_cues, True)),
+        age_fillers=frozenset(person.age_fillers),
+        age_units=frozenset(person.age_units),
+        not_age_after=frozenset(person.not_age_after),
+        not_age_durations=frozenset(person.not_age_durations),
+        not_age_before=frozenset(person.not_age_before),
     )

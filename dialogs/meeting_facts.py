@@ -22,7 +22,7 @@ from babel import Locale
 from babel.lists import format_list
 
 from catalogue.kinds import Attribute, Seeker
-from catalogue.models import Meeting, Organisation
+from catalogue.models import AgeRange, Meeting, Organisation
 from dialogs.context import TurnContext
 from dialogs.formatting import (
     EVENING_FROM_HOUR,
@@ -60,10 +60,15 @@ _ORDINALS = {
 
 
 def audience(meeting: Meeting, ctx: TurnContext) -> list[str]:
-    """Who the meeting is for, in short labels; its language when it is not the reader's."""
+    """Who the meeting is for, in short labels; its language when it is not the reader's.
+
+    A youth meeting says its ages where its listing gives them: "voor jongeren (tot 35)".
+    """
     _ = ctx.gettext
     labels = [
-        _(label) for attribute, label in AUDIENCE_LABELS.items() if attribute in meeting.attributes
+        _youth(meeting.ages, ctx) if attribute is Attribute.YOUTH else _(label)
+        for attribute, label in AUDIENCE_LABELS.items()
+        if attribute in meeting.attributes
     ]
     reader = ctx.language
     languages = meeting.languages
@@ -74,6 +79,20 @@ def audience(meeting: Meeting, ctx: TurnContext) -> list[str]:
         )
         labels.insert(0, _("in het {language}").format(language=spoken))
     return labels
+
+
+def _youth(ages: AgeRange | None, ctx: TurnContext) -> str:
+    """ "voor jongeren", "voor jongeren (tot 35)", "voor jongeren (14 tot 28)"."""
+    _ = ctx.gettext
+    if ages is None:
+        return _(AUDIENCE_LABELS[Attribute.YOUTH])
+    if ages.youngest is not None and ages.oldest is not None:
+        span = _("{youngest} tot {oldest}").format(youngest=ages.youngest, oldest=ages.oldest)
+    elif ages.oldest is not None:
+        span = _("tot {oldest}").format(oldest=ages.oldest)
+    else:
+        span = _("vanaf {youngest}").format(youngest=ages.youngest)
+    return _("voor jongeren ({ages})").format(ages=span)
 
 
 def rule_in_words(rrule: str, language: str, gettext: Gettext) -> str | None:

@@ -28,7 +28,7 @@ from enum import StrEnum
 
 import simplemma
 
-from catalogue.kinds import Problem, Relation, Seeker
+from catalogue.kinds import Gender, Problem, Relation, Seeker
 from catalogue.places import PlaceLookup
 from catalogue.text import name_tokens
 from dialogs.context import Places
@@ -70,11 +70,15 @@ class Reading:
     a doubter's question (`dialogs/data/questions.yaml`, see `question_answer`).
     A bare "weet niet" answers whichever question is open: it sets both
     `who_unsure` and `problems=(UNSURE,)`.
+    `gender` and `age` are the writer's own, as they said them ("ik ben een
+    vrouw", "ik ben 24", "(v, 34)"); "mijn dochter drinkt" and "ik drink al
+    24 jaar" say neither. The age is only read here: the state keeps its band.
     """
 
     who: Seeker | None = None
     who_unsure: bool = False
     relation: Relation | None = None
+    gender: Gender | None = None
     age: int | None = None
     problems: tuple[Problem, ...] = ()
     place: PlaceLookup | None = None
@@ -91,6 +95,7 @@ class Reading:
             self.who
             or self.who_unsure
             or self.relation
+            or self.gender
             or self.age is not None
             or self.problems
             or self.place
@@ -118,11 +123,12 @@ def read(text: str, places: Places) -> Reading:
                 question = asked
                 break
     problems, unsure_alone = _problems(message, lex)
-    who, relation = _who(message, problems, question, lex)
+    age, gender_by_age = _age(message, lex)
+    described = age is not None or gender_by_age is not None  # "vrouw, 33, wil stoppen"
+    who, relation = _who(message, problems, question, lex, described)
     who_unsure = unsure_alone or bool(lex.who_unsure.find(message))
     if who_unsure:
         who, relation = None, None
-    age = _age(message.words.text)
     if relation is Relation.ADULT_CHILD and (
         (age is not None and age < ADULT_AGE) or lex.teen_words.find(message)
     ):
@@ -131,6 +137,7 @@ def read(text: str, places: Places) -> Reading:
         who=who,
         who_unsure=who_unsure,
         relation=relation,
+        gender=_gender(message, lex) or gender_by_age or _gender_of_role(message, lex),
         age=age,
         problems=problems,
         online_only=_online_only(message, lex),
@@ -185,7 +192,11 @@ def _compound_problem(token: str, lex: Lexicon) -> Problem | None:
 
 
 def _who(
-    message: View, problems: tuple[Problem, ...], question: str | None, lex: Lexicon
+    message: View,
+    problems: tuple[Problem, ...],
+    question: str | None,
+    lex: Lexicon,
+    described: bool,
 ) -> tuple[Seeker | None, Relation | None]:
     """Whose use the message is about, and the writer's relation if it is someone else's.
 
@@ -193,7 +204,9 @@ def _who(
     writer speaks of their own use with a first-person verb next to a
     problem ("dat ik te veel drink") or a phrase such as "het gaat om mij";
     that wins over a relative who only speaks ("mijn vrouw zegt dat ik
-    drink"), not over one who uses ("mijn man drinkt").
+    drink"), not over one who uses ("mijn man drinkt"). A writer who
+    `described` themselves ("man van 38, al jaren aan de coke") speaks in
+    the first person.
     """
     if (own := _own_role_alone(message, lex)) is not None:
         return Seeker.NAASTE, own
@@ -219,7 +232,7 @@ def _who(
         return Seeker.NAASTE, candidates[0][0]
     if someone_else:
         return Seeker.NAASTE, None
-    if problems and _in_first_person(message, lex):
+    if problems and (described or _in_first_person(message, lex)):
         return Seeker.SELF, None  # "ik voel me rot na een avond drinken": nobody else named
     if lex.self_weak.find(message) or _covered(message, lex.self_alone.find(message), lex.fillers):
         return Seeker.SELF, None
@@ -235,12 +248,21 @@ def _own_role_alone(message: View, lex: Lexicon) -> Relation | None:
     if not found or not _covered(message, found, lex.role_fillers):
         return None
     relation = found[0].value
-    if relation is Relation.PARTNER and message.tokens[found[0].start - 1 : found[0].start] in (
-        ("een",),
-        ("a",),
+    before = message.tokens[found[0].start - 1 : found[0].start]
+    if (
+        relation is Relation.PARTNER
+        and message.tokens[found[0].start] in lex.plain_genders
+        and len(message.tokens) > 1
+        and not _THEIRS.intersection(before)
     ):
+        return None  # "ik ben een vrouw", "ik ben man": who the writer is, no role
+    if relation is Relation.PARTNER and before in (("een",), ("a",)):
         return Relation.FAMILY_FRIEND  # "een vriendin": a friend
     return relation
+
+
+_THEIRS = frozenset({"de", "zijn", "haar", "hun", "the", "his", "her", "their"})
+"""Before "vrouw" or "man", these make it a partner: "ik ben de vrouw", "zijn man"."""
 
 
 def _says_it_is_own(message: View, lex: Lexicon) -> bool:
@@ -297,6 +319,8 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
         if match.end in taken or not isinstance(match.value, Relation):
             continue
         relation = match.value
+        if _describes_writer(tokens, match, lex):
+            continue
         bare = match.start == 0 or tokens[match.start] in lex.bare_roles  # "ma zuipt"
         owned = _after_possessive(tokens, match.start, lex) or (
             bare and _said_to_use(message, match.end, lex)
@@ -316,6 +340,15 @@ def _relations(message: View, lex: Lexicon) -> tuple[list[tuple[Relation, bool]]
         found.append((match.start, relation, _said_to_use(message, match.end, lex)))
     found.sort(key=lambda item: item[0])
     return [(relation, uses) for _, relation, uses in found], together
+
+
+def _describes_writer(tokens: tuple[str, ...], match: Match, lex: Lexicon) -> bool:
+    """ "vrouw, 33, ...", "man van 38": a gender word opening the message with an age is the
+    writer, not their partner."""
+    if match.start or tokens[0] not in lex.plain_genders:
+        return False
+    at = match.end + (2 if tokens[match.end + 1 : match.end + 2] == ("van",) else 1)
+    return _age_at(tokens, at, lex) is not None
 
 
 def _after_possessive(tokens: tuple[str, ...], start: int, lex: Lexicon) -> bool:
@@ -376,38 +409,121 @@ def _aim(message: View, who: Seeker | None, lex: Lexicon) -> bool | None:
     return None
 
 
-# -- age, language, online, navigation, questions ------------------------------------------------
-
-_AGE = re.compile(
-    r"\b(?:ik ben|ben|im|i am|age|leeftijd)\s+(?:(?:een|a)\s+)?(?:(?!al\b|sinds\b|since\b)\w+\s+)?"
-    r"(?:(?:pas|nog maar|bijna|net|nu|jongen|meisje|vrouw|man|boy|girl|guy|woman|only|just)\s+)*"
-    r"(?:van\s+|of\s+)?(\d{1,2})\b"
-    r"(?!\s+(?:keer|x|dagen|weken|maanden|euro|glazen|biertjes|pinten|flessen|times|days))"
-    r"(?!\s+(?:jaar|years)\s+(?:clean|nuchter|gestopt|verslaafd|getrouwd|samen|bezig|sober))"
-)
-_AGE_FIRST = re.compile(r"^(\d{1,2})\s+(?:jaar|jr|years?)\b")
-_MIN_AGE = 8
+# -- the writer: gender and age ----------------------------------------------------------------
 
 
-_NUMBER_WORDS = {
-    word: str(number)
-    for words in (
-        "tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien",
-        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
-    )
-    for number, word in enumerate(words.split(), start=10)
-}
-"""Ages written out ("ik ben vijftien"): the ones that decide between teenager and adult."""
+def _gender(message: View, lex: Lexicon) -> Gender | None:
+    """The writer's gender in a frame: "ik ben een vrouw", "als vader", "im a mom".
+
+    Words in between may not make it someone else's or deny it ("ik ben bang
+    dat mijn vrouw", "ik ben geen moeder", "ik ben getrouwd met een man").
+    """
+    for match in lex.genders.find(message):
+        between = (
+            message.tokens[i] for i in range(match.start, match.end) if i not in match.positions
+        )
+        if isinstance(match.value, Gender) and not lex.not_between.intersection(between):
+            return match.value
+    return None
 
 
-def _age(normalised: str) -> int | None:
-    """The writer's own age: "ik ben 15", "15 jaar, ..." ("mijn zoon van 15" is not theirs)."""
-    normalised = " ".join(_NUMBER_WORDS.get(t, t) for t in normalised.split())
-    match = _AGE.search(normalised) or _AGE_FIRST.search(normalised)
-    if match is None:
+def _gender_of_role(message: View, lex: Lexicon) -> Gender | None:
+    """ "moeder", "ik ben de vader", "zijn vriendin": a message that is only the writer's role."""
+    if _own_role_alone(message, lex) is None:
         return None
-    age = int(match[1])
+    found = (lex.gender_words.get(t) for t in (*message.tokens, *message.words.lemmas))
+    return next((gender for gender in found if gender is not None), None)
+
+
+_MIN_AGE = 8
+_JOINED = re.compile(r"^(?:([a-z]+)(\d{2})|(\d{2})([a-z]+))$")
+"""A number and letters in one word: "v34", "34v", "24yo", "19jr"."""
+
+_TEENS = (
+    "tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien",
+    "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
+)
+_TENS = (
+    "twintig dertig veertig vijftig zestig zeventig tachtig negentig",
+    "twenty thirty forty fifty sixty seventy eighty ninety",
+)
+_DUTCH_UNITS = "een twee drie vier vijf zes zeven acht negen"
+
+
+def _number_words() -> dict[str, str]:
+    """ "vijftien" 15, "dertig" 30, "zesentwintig" 26 ("tweeëntwintig" is read as tweeentwintig)."""
+    found: dict[str, str] = {}
+    for teens in _TEENS:
+        found |= {word: str(n) for n, word in enumerate(teens.split(), start=10)}
+    for tens in _TENS:
+        found |= {word: str(n) for n, word in zip(range(20, 100, 10), tens.split(), strict=True)}
+    for unit_number, unit in enumerate(_DUTCH_UNITS.split(), start=1):
+        for ten_number, ten in zip(range(20, 100, 10), _TENS[0].split(), strict=True):
+            found[f"{unit}en{ten}"] = str(ten_number + unit_number)
+    return found
+
+
+_NUMBER_WORDS = _number_words()
+"""Ages written out ("ik ben vijftien", "zesentwintig"), in words up to 99."""
+
+
+def _age(message: View, lex: Lexicon) -> tuple[int | None, Gender | None]:
+    """The writer's own age, and the gender said next to it ("ik, vrouw van 52", "(m, 40)").
+
+    "ik ben 15", "im 19", "15 jaar, ...", "v34"; not "mijn zoon van 15", "ik
+    drink al 24 jaar", "ik ben 35 jaar getrouwd", "toen ik 14 was".
+    """
+    tokens = tuple(_NUMBER_WORDS.get(t, t) for t in message.tokens)
+    for token in tokens:
+        if joined := _JOINED.match(token):
+            letters, number = joined[1] or joined[4], joined[2] or joined[3]
+            age = int(number)
+            known = letters in lex.gender_letters or letters in lex.age_units
+            if known and age >= _MIN_AGE:
+                return age, lex.gender_letters.get(letters)
+    for cue in lex.age_cues.find(message):
+        if cue.start and tokens[cue.start - 1] in lex.not_age_before:
+            continue
+        at = cue.end + 1
+        if at < len(tokens) and _maybe_misspelt_name(tokens[at], lex):
+            at += 1  # a first name: "ik ben Sanne, 19"
+        while at < len(tokens) and tokens[at] in lex.age_fillers and at <= cue.end + 4:
+            at += 1
+        if (age := _age_at(tokens, at, lex)) is not None:
+            return age, _gender_word(tokens[cue.end + 1 : at], lex)
+    if len(tokens) > 1 and _gender_word(tokens[:1], lex):  # "vrouw, 34", "v 34", "man van 45"
+        at = 2 if tokens[1] == "van" else 1
+        if (age := _age_at(tokens, at, lex)) is not None:
+            return age, _gender_word(tokens[:1], lex)
+    if (age := _age_at(tokens, 0, lex)) is not None:  # "24 jaar, ...", "34, vrouw", "34 v"
+        gender = _gender_word(tokens[1:3], lex)
+        if gender is not None or (len(tokens) > 1 and tokens[1] in lex.age_units):
+            return age, gender
+    return None, None
+
+
+def _age_at(tokens: tuple[str, ...], at: int, lex: Lexicon) -> int | None:
+    """The number at `at` if it may be an age: not "3 keer", "2 jaar clean", "35 jaar getrouwd"."""
+    if at >= len(tokens) or not tokens[at].isdigit() or len(tokens[at]) > 2:
+        return None
+    after = tokens[at + 1 : at + 3]
+    if after and after[0] in lex.not_age_after:
+        return None
+    if after and after[0] in lex.age_units and lex.not_age_durations.intersection(after[1:]):
+        return None
+    age = int(tokens[at])
     return age if age >= _MIN_AGE else None
+
+
+def _gender_word(tokens: tuple[str, ...], lex: Lexicon) -> Gender | None:
+    """The gender of the first word or letter among these that names one."""
+    for token in tokens:
+        if gender := lex.gender_letters.get(token) or lex.gender_words.get(token):
+            return gender
+    return None
+
+
+# -- language, online, navigation, questions ---------------------------------------------------
 
 
 def _is_english(message: View, lex: Lexicon) -> bool:

@@ -6,8 +6,9 @@ Rules of this module:
    nearest place.
 2. It is stored as JSON by the bot. Reading is tolerant: JSON that is not
    ours, or that names values that no longer exist, gives a fresh state
-   instead of an error, so that a person is never stuck. A state of the
-   previous version (1) is read into this one (`_from_version_1`).
+   instead of an error, so that a person is never stuck. A state of an
+   earlier version (1 or 2) is read into this one (`_from_version_1`,
+   `_from_version_2`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from catalogue.kinds import Problem, Relation, Seeker
+from catalogue.kinds import AgeBand, Gender, Problem, Relation, Seeker
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 HISTORY_LENGTH = 8
 """How many earlier questions "Terug" can go back through."""
 
@@ -52,8 +53,9 @@ class DialogState:
 
     `for_them` is a naaste's aim: True for a group for the other person,
     False for support for themselves, None while not asked.
-    `teen` is set when the writer said they are under 18 (never the age
-    itself), so that results can put teenagers' groups first.
+    `gender` and `age_band` are what the writer said about themselves ("ik
+    ben een vrouw", "ik ben 24": never the number itself, only its band), so
+    that results can put the groups for them first; they are never asked.
     `place_id` None with `online_only` False means no place chosen yet.
     `confirmed` is set once the person said the summary of their answers
     was right; `history` are the questions asked before the open one, the
@@ -67,7 +69,8 @@ class DialogState:
     seeker: Seeker | None = None
     relation: Relation | None = None
     for_them: bool | None = None
-    teen: bool = False
+    gender: Gender | None = None
+    age_band: AgeBand | None = None
     problem: Problem | None = None
     place_id: str | None = None
     online_only: bool = False
@@ -91,6 +94,11 @@ class DialogState:
         return self.step is Step.WHO and self.seeker is None and self.problem is None
 
     @property
+    def teen(self) -> bool:
+        """The writer said they are under 18."""
+        return self.age_band is AgeBand.UNDER_18
+
+    @property
     def has_filters(self) -> bool:
         return (
             self.weekday is not None or self.open_only or self.women or self.youth or self.english
@@ -102,9 +110,10 @@ _ENUMS: dict[str, type[StrEnum]] = {
     "seeker": Seeker,
     "relation": Relation,
     "problem": Problem,
+    "gender": Gender,
+    "age_band": AgeBand,
 }
 _BOOLS = {
-    "teen",
     "online_only",
     "open_only",
     "women",
@@ -133,7 +142,9 @@ def state_from_json(text: str | None) -> DialogState:
             return DialogState()
         version = data.pop("v", None)
         if version == 1:
-            data = _from_version_1(data)
+            data = _from_version_2(_from_version_1(data))
+        elif version == 2:
+            data = _from_version_2(data)
         elif version != STATE_VERSION:
             return DialogState()
         known = {f.name for f in fields(DialogState)}
@@ -158,6 +169,13 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("seeker") != "naaste" or step not in _ANSWERED_AIM:
         data["for_them"] = None
     data["confirmed"] = step in {"res", "flt", "mt", "rw", "rr", "rc"}
+    return data
+
+
+def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    """A version 2 state in this version's shape: its `teen` flag is the band under 18."""
+    if data.pop("teen", False) is True:
+        data["age_band"] = AgeBand.UNDER_18.value
     return data
 
 

@@ -3,12 +3,14 @@
 A wrong reading must never stay invisible, so before the first search one
 line says what was understood ("Ik begrijp: je zoekt steun voor jezelf, als
 ouder van iemand die cocaïne gebruikt, bij Volendam.") and the results
-heading repeats it briefly: for whom, what, where.
+heading repeats it briefly: for whom, what, where. What the person said of
+themselves, which orders the groups, is said back too ("Over jou: vrouw,
+jonger dan 35."), so that a wrong guess can be put right.
 """
 
 from __future__ import annotations
 
-from catalogue.kinds import Problem, Relation, Seeker
+from catalogue.kinds import AgeBand, Gender, Problem, Relation, Seeker
 from dialogs.context import TurnContext
 from dialogs.state import DialogState
 from locales import N_
@@ -33,6 +35,14 @@ ROLES: dict[Relation, str] = {
     Relation.FAMILY_FRIEND: N_("familielid of vriend(in)"),
 }
 """What the writer is of the person who uses: "als {role} van iemand die drinkt"."""
+
+GENDERS: dict[Gender, str] = {Gender.WOMAN: N_("vrouw"), Gender.MAN: N_("man")}
+AGE_BANDS: dict[AgeBand, str] = {
+    AgeBand.UNDER_18: N_("jonger dan 18"),
+    AgeBand.UNDER_35: N_("jonger dan 35"),
+    AgeBand.OLDER: N_("35 of ouder"),
+}
+"""What the writer said of themselves, in the words of "Over jou: vrouw, jonger dan 35"."""
 
 _SOMEONE_WHO: dict[Problem, str] = {
     Problem.ALCOHOL: N_("iemand die drinkt"),
@@ -67,7 +77,26 @@ def where_words(state: DialogState, ctx: TurnContext) -> str | None:
 
 
 def understood_line(state: DialogState, ctx: TurnContext) -> str:
-    """One sentence with every answer so far, for the person to confirm or fix."""
+    """Every answer so far, for the person to confirm or fix; then what they said of themselves."""
+    about = about_you(state, ctx)
+    return f"{_searched_for(state, ctx)} {about}" if about else _searched_for(state, ctx)
+
+
+def about_you(state: DialogState, ctx: TurnContext) -> str | None:
+    """ "Over jou: vrouw, jonger dan 35.": what orders the groups, as the person said it.
+
+    None when nothing was said, or when a naaste looks for a group for the
+    other person (the writer's own gender and age then play no part).
+    """
+    _ = ctx.gettext
+    said = [_(GENDERS[state.gender])] if state.gender and not state.for_them else []
+    if state.age_band and not state.for_them:
+        said.append(_(AGE_BANDS[state.age_band]))
+    return _("Over jou: {facts}.").format(facts=", ".join(said)) if said else None
+
+
+def _searched_for(state: DialogState, ctx: TurnContext) -> str:
+    """ "Ik begrijp: je zoekt …": for whom, what, where."""
     _ = ctx.gettext
     problem = state.problem or Problem.UNSURE
     where = where_words(state, ctx) or _("nog zonder plaats")

@@ -369,9 +369,9 @@ def test_meeting_from_record_reports_every_problem_of_the_record() -> None:
         "imports/feed.yaml: meeting 'x': field 'online.url': 'zoom' is not a web address "
         "(expected a web address starting with https:// or http://)",
         "imports/feed.yaml: meeting 'x': field 'colour': unknown field (expected one of: "
-        "attributes, cancelled_on, changed_on, end, ends_on, feedback, first_on, group_notes, id, "
-        "languages, location_notes, name, notes, online, organisation, retired_on, schedule, "
-        "source, start, timezone, url, venue)",
+        "ages, attributes, cancelled_on, changed_on, end, ends_on, feedback, first_on, "
+        "group_notes, id, languages, location_notes, name, notes, online, organisation, "
+        "retired_on, schedule, source, start, timezone, url, venue)",
     ]
 
 

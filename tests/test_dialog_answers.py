@@ -73,7 +73,7 @@ def test_a_teenager_whose_father_drinks_gets_a_group_for_teenagers_first():
     chat.press("Klopt")
     first = catalogue().meetings[chat.state.shown[0]]
     assert first.organisation_id == "alateen"
-    assert "15" not in state_to_json(chat.state)  # the age itself is not kept, only "teen"
+    assert "15" not in state_to_json(chat.state)  # the age itself is not kept, only its band
 
 
 def test_iets_aanpassen_opens_one_fact_and_comes_back_to_the_summary():

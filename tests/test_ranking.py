@@ -6,7 +6,7 @@ import pytest
 from dialogkit import NOW, search_index
 
 from catalogue.errors import DataFileError
-from catalogue.kinds import Attribute, Problem, Relation, Seeker
+from catalogue.kinds import AgeBand, Attribute, Gender, Problem, Relation, Seeker
 from catalogue.places import PlaceIndex
 from catalogue.ranking import Person, RankingRules, Standing
 from catalogue.search import Query
@@ -54,7 +54,7 @@ def test_a_fifteen_year_old_whose_father_drinks_gets_alateen_first():
         Problem.ALCOHOL,
         Relation.TEEN_CHILD,
         origin=place("Utrecht"),
-        person=Person(age=15),
+        person=Person(age_band=AgeBand.UNDER_18),
     )
     assert ranked(query)[0] == "Alateen Utrecht"
 
@@ -71,7 +71,7 @@ def test_an_expat_gets_the_english_speaking_groups_first():
 
 def test_a_woman_on_sleeping_pills_gets_svmg_first_and_nobody_else_does():
     woman = Query(
-        Seeker.SELF, Problem.MEDICATION, origin=place("Utrecht"), person=Person(woman=True)
+        Seeker.SELF, Problem.MEDICATION, origin=place("Utrecht"), person=Person(gender=Gender.WOMAN)
     )
     assert ranked(woman)[0] == "SVMG Vrouwengroep Utrecht"
     unknown = ranked(Query(Seeker.SELF, Problem.MEDICATION, origin=place("Utrecht")))
@@ -86,7 +86,12 @@ def test_youth_and_restricted_groups_no_longer_come_first_for_anyone_in_utrecht(
     assert names[0] == "AA Utrecht Centrum"
     assert names.index("AA Utrecht Jongeren (tot 35)") > names.index("Buitenveldert-groep Utrecht")
     assert names.index("AA Utrecht Kliniekgroep") > names.index("Buitenveldert-groep Utrecht")
-    young = Query(Seeker.SELF, Problem.ALCOHOL, origin=place("Utrecht"), person=Person(age=24))
+    young = Query(
+        Seeker.SELF,
+        Problem.ALCOHOL,
+        origin=place("Utrecht"),
+        person=Person(age_band=AgeBand.UNDER_35),
+    )
     assert ranked(young)[0] == "AA Utrecht Jongeren (tot 35)"
 
 
@@ -101,9 +106,9 @@ def test_online_meetings_for_another_language_come_after_the_others():
 def test_standing_of_a_meeting_for_a_person():
     rules = RankingRules.bundled()
     women = frozenset({Attribute.WOMEN, Attribute.CLOSED})
-    assert rules.standing(women, ("nl",), Person(woman=True)) is Standing.OWN
+    assert rules.standing(women, ("nl",), Person(gender=Gender.WOMAN)) is Standing.OWN
     assert rules.standing(women, ("nl",), Person()) is Standing.OTHERS
-    assert rules.standing(women, ("en",), Person(woman=True)) is Standing.OTHERS
+    assert rules.standing(women, ("en",), Person(gender=Gender.WOMAN)) is Standing.OTHERS
     assert rules.standing(frozenset({Attribute.RESTRICTED}), ("nl",), Person()) is Standing.OTHERS
     assert rules.standing(frozenset({Attribute.OPEN}), ("nl",), Person()) is Standing.GENERAL
 

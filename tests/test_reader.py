@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalogue.errors import DataFileError
-from catalogue.kinds import Problem, Relation, Seeker
+from catalogue.kinds import Gender, Problem, Relation, Seeker
 from catalogue.places import PlaceIndex
 from dialogs.lexicon import ProblemsFile, QuestionsFile, load_file
 from dialogs.questions import question_answer, question_ids
@@ -169,6 +169,57 @@ def test_numbers_that_are_not_the_writers_age(places: PlaceIndex, text: str) -> 
 )
 def test_the_writers_age(places: PlaceIndex, text: str, age: int) -> None:
     assert read(text, places).age == age
+
+
+@pytest.mark.parametrize(
+    ("text", "gender", "age"),
+    [
+        ("ik ben een vrouw van 34 en ik drink te veel", Gender.WOMAN, 34),
+        ("(v, 34) ik snuif elk weekend", Gender.WOMAN, 34),
+        ("V34, gok te veel", Gender.WOMAN, 34),
+        ("ik als meid blow elke dag", Gender.WOMAN, None),
+        ("ik ben haar moeder, ze is 17 en ze blowt", Gender.WOMAN, None),
+        ("I'm a woman and I drink too much", Gender.WOMAN, None),
+        ("moeder", Gender.WOMAN, None),  # the answer to "wat ben jij van die persoon?"
+        ("als vader wil ik weten wat ik kan doen", Gender.MAN, None),
+        ("ik (m/40) gok", Gender.MAN, 40),
+        ("man van 38, al jaren aan de coke", Gender.MAN, 38),
+        ("ik ben ne gast van 22 en ik snuif te veel", Gender.MAN, 22),
+        ("ik ben zesentwintig en gebruik elke dag", None, 26),
+    ],
+)
+def test_what_the_writer_says_of_themselves(
+    places: PlaceIndex, text: str, gender: Gender | None, age: int | None
+) -> None:
+    reading = read(text, places)
+    assert (reading.gender, reading.age) == (gender, age)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn vrouw drinkt",  # the partner's gender, not the writer's
+        "mijn dochter drinkt veel te veel",
+        "ik ben bang dat mijn man verslaafd is",
+        "ik ben geen moeder, maar mijn zus drinkt",
+        "ik ben met een man getrouwd die drinkt",
+        "ik ben 35 jaar getrouwd en mijn man drinkt",
+        "ik drink al 24 jaar",
+        "mijn vrouw van 34 drinkt elke avond",
+        "toen ik 14 was begon ik met blowen",
+    ],
+)
+def test_what_says_nothing_of_the_writer(places: PlaceIndex, text: str) -> None:
+    reading = read(text, places)
+    assert (reading.gender, reading.age) == (None, None)
+
+
+def test_a_gender_said_is_no_role() -> None:
+    """ "ik ben een vrouw" says who the writer is; "vrouw" alone answers the relation question."""
+    places = PlaceIndex.bundled()
+    assert read("ik ben een vrouw", places).relation is None
+    assert read("vrouw", places).relation is Relation.PARTNER
+    assert read("vrouw, 33, wil stoppen met drinken", places).who is Seeker.SELF
 
 
 # -- problems --------------------------------------------------------------------------------------

@@ -94,6 +94,10 @@ def privacy_screen(ctx: TurnContext) -> Screen:
                     "• Je antwoorden in dit gesprek (zoals voor wie, waarover en welke plaats), "
                     "zodat je later verder kunt. Versleuteld."
                 ),
+                _(
+                    "• Wat je zelf over jezelf zegt (vrouw of man, je leeftijd), zodat groepen "
+                    "voor jou eerst komen. Van je leeftijd alleen of je jonger bent dan 18 of 35."
+                ),
                 _("• Je taalkeuze."),
                 _("• Herinneringen die je zelf aanzet, tot ze voorbij zijn of je ze stopt."),
             ]

@@ -19,7 +19,7 @@ from dataclasses import replace
 from enum import StrEnum
 from typing import Any
 
-from catalogue.kinds import Country, Problem, Relation, Seeker
+from catalogue.kinds import AgeBand, Country, Problem, Relation, Seeker
 from catalogue.places import Place, PlaceLookup
 from dialogs.context import TurnContext
 from dialogs.pages.info import back_row, english_row, not_understood, welcome_text
@@ -27,7 +27,7 @@ from dialogs.pages.page import Next, Outcome, Page, Reply, Show, choice, showing
 from dialogs.reader import Reading
 from dialogs.screen import AskLocation, Button, Screen, join
 from dialogs.state import DialogState, Step
-from dialogs.summary import PROBLEM_LABELS, understood_line
+from dialogs.summary import PROBLEM_LABELS, about_you, understood_line
 from dialogs.turn import Turn
 from dialogs.words import words
 from locales import N_
@@ -40,8 +40,11 @@ RELATION_LABELS: dict[Relation, str] = {
     Relation.FAMILY_FRIEND: N_("Andere familie of vriend(in)"),
 }
 
-_RECONFIRM = {"seeker", "relation", "for_them", "problem", "teen"}
+_RECONFIRM = {"seeker", "relation", "for_them", "problem", "gender", "age_band"}
 """Facts whose change asks for the summary to be confirmed again."""
+
+_SAID_OF_ONESELF = frozenset({"gender", "age_band"})
+"""Facts about the writer: whatever they say last about themselves counts ("ik ben 36")."""
 
 
 # -- the order of the questions, and the facts a message gives -----------------------------
@@ -107,8 +110,10 @@ def facts_of(reading: Reading) -> dict[str, Any]:
         facts["place_id"], facts["online_only"] = None, True
     elif reading.place is not None and reading.place.place is not None:
         facts["place_id"], facts["online_only"] = reading.place.place.id, False
+    if reading.gender is not None:
+        facts["gender"] = reading.gender
     if reading.age is not None:
-        facts["teen"] = reading.age < 18
+        facts["age_band"] = AgeBand.of(reading.age)  # the band only: the number is not kept
     return facts
 
 
@@ -120,7 +125,7 @@ def absorb(state: DialogState, facts: dict[str, Any], own: frozenset[str]) -> Di
         if (
             name in own
             or current is None
-            or (name == "teen" and value)
+            or name in _SAID_OF_ONESELF
             or (name == "online_only" and "place_id" in changes)
         ):
             changes[name] = value
@@ -129,6 +134,8 @@ def absorb(state: DialogState, facts: dict[str, Any], own: frozenset[str]) -> Di
         new = replace(new, relation=None, for_them=None)
     if new.teen and new.relation is Relation.ADULT_CHILD:
         new = replace(new, relation=Relation.TEEN_CHILD)  # "mijn vader drinkt" + "ik ben 15"
+    elif "age_band" in changes and not new.teen and new.relation is Relation.TEEN_CHILD:
+        new = replace(new, relation=Relation.ADULT_CHILD)  # "ik ben 15" … "ik ben eigenlijk 19"
     if new.relation is Relation.TEEN_CHILD and new.for_them is None:
         new = replace(new, for_them=False)  # a teenager looks for support for themselves
     if any(getattr(new, name) != getattr(state, name) for name in _RECONFIRM):
@@ -515,6 +522,7 @@ class Change(StrEnum):
     AIM = "aim"
     PROBLEM = "prob"
     WHERE = "where"
+    ABOUT_YOU = "me"  # forget what the person said of themselves (gender, age band)
 
 
 _CHANGE_STEPS = {
@@ -537,12 +545,19 @@ def change_screen(state: DialogState, ctx: TurnContext) -> Screen:
         )
     rows.append((choice(_("Waar het om gaat"), Step.CHANGE, Change.PROBLEM),))
     rows.append((choice(_("De plaats"), Step.CHANGE, Change.WHERE),))
+    if about_you(state, ctx):
+        rows.append((choice(_("Wat ik over jou begreep"), Step.CHANGE, Change.ABOUT_YOU),))
     rows.append(back_row(ctx))
     return Screen(_("Wat wil je aanpassen?"), tuple(rows))
 
 
 def on_change(state: DialogState, reply: Reply, ctx: TurnContext) -> Outcome:
-    """Open the question of the chosen fact; typed facts change it directly."""
+    """Open the question of the chosen fact; typed facts change it directly. What the person
+    said of themselves is not asked again: it is forgotten (they may type it anew)."""
+    _ = ctx.gettext
+    if reply.answer is Change.ABOUT_YOU:
+        forgotten = replace(state, step=Step.CONFIRM, gender=None, age_band=None, confirmed=False)
+        return Show(forgotten, hint=_("Goed, dat laat ik weg. Je mag het ook anders typen."))
     if isinstance(reply.answer, Change):
         return Show(replace(state, step=_CHANGE_STEPS[reply.answer], confirmed=False))
     reading = reply.reading or Reading()

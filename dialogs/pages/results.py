@@ -14,7 +14,7 @@ from dataclasses import replace
 from enum import StrEnum
 
 from catalogue.crossings import Crossings
-from catalogue.kinds import Attribute, Country, Relation, Seeker
+from catalogue.kinds import Attribute, Country, Gender, Relation, Seeker
 from catalogue.models import Meeting, Organisation
 from catalogue.places import Place
 from catalogue.ranking import Person
@@ -133,13 +133,20 @@ def person_of(state: DialogState, ctx: TurnContext) -> Person:
     """Who the groups are for, as far as the answers tell: it orders the results.
 
     A naaste looking for a group for the other person searches for someone
-    we know nothing about; a teenager belongs to youth groups; the women's
-    and youth filters say the person belongs there.
+    we know nothing about ("mijn dochter drinkt" says nothing of the writer).
+    Otherwise the groups are for the writer, a naaste too: their own gender
+    and age band as they said them, a teenager belongs to youth groups, and
+    the women's and youth filters say the person belongs there.
     """
     language = "en" if state.english else ctx.language
     if state.for_them:
         return Person(language=language)
-    return Person(language=language, woman=state.women, youth=state.youth or is_teenager(state))
+    return Person(
+        language=language,
+        gender=Gender.WOMAN if state.women else state.gender,
+        age_band=state.age_band,
+        youth=state.youth or is_teenager(state),
+    )
 
 
 def sample_mark(ctx: TurnContext) -> str:

@@ -27,6 +27,7 @@ CORPUS = Path(__file__).with_name("facts.yaml")
 FACTS = (
     "who",
     "relation",
+    "gender",
     "age",
     "problems",
     "place",
@@ -64,6 +65,8 @@ def observed(reading: Reading, fact: str) -> Any:
         return "unsure" if reading.who_unsure else (reading.who and reading.who.value)
     if fact == "relation":
         return reading.relation and reading.relation.value
+    if fact == "gender":
+        return reading.gender and reading.gender.value
     if fact == "problems":
         return tuple(p.value for p in reading.problems)
     if fact == "place":
