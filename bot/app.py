@@ -18,6 +18,7 @@ Tests build the bot through the same functions (with their own clock, key and ca
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import sys
 from collections.abc import Callable
@@ -61,6 +62,8 @@ __all__ = [
     "open_terminal",
     "run_terminal",
 ]
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -211,10 +214,27 @@ def health_routes(core: Core, watch: ApiWatch) -> HealthRoutes:
 
 @dataclass(frozen=True, slots=True)
 class TerminalBot:
-    """The conversation in a terminal, with reminders printed when due."""
+    """The conversation in a terminal, with reminders printed when due and the feeds kept
+    current, as on Telegram."""
 
     core: Core
     terminal: Terminal
+    feeds: CatalogueRefresher
+
+    async def close(self) -> None:
+        """Stop the catalogue builder's worker process and close storage."""
+        self.feeds.close()
+        await self.core.close()
+
+    async def keep_catalogue_current(self, every_s: float = 30.0) -> None:
+        """Refresh the feeds when due and pick up changed import files, every `every_s`."""
+        await self.feeds.start(None)
+        while True:
+            try:
+                await self.feeds.refresh_due()
+            except Exception as error:  # a broken feed must not end the conversation
+                log.error("keeping the catalogue current failed: %s", type(error).__name__)
+            await asyncio.sleep(every_s)
 
     async def send_due_reminders(self, every_s: float = 30.0) -> None:
         """Recover and check the reminders, then send what is due every `every_s` seconds."""
@@ -238,7 +258,10 @@ async def open_terminal(
     core = await open_core(
         config, TerminalSender(printer), clock=clock, secrets=secrets, loaded=loaded
     )
-    return TerminalBot(core, Terminal(core.runner, printer, language_hint, core.clock))
+    feeds = CatalogueRefresher(
+        core.holder, config.data_dir, core.clock, on_swap=[core.reminders.follow_catalogue]
+    )
+    return TerminalBot(core, Terminal(core.runner, printer, language_hint, core.clock), feeds)
 
 
 async def run_terminal(
@@ -253,12 +276,16 @@ async def run_terminal(
     try:
         # The same promise as on Telegram: nothing idle for IDLE_DAYS is kept.
         await bot.core.storage.purge_idle(bot.core.clock() - timedelta(days=config.idle_days))
-        reminders = asyncio.create_task(bot.send_due_reminders())
+        background = [
+            asyncio.create_task(bot.send_due_reminders()),
+            asyncio.create_task(bot.keep_catalogue_current()),
+        ]
         try:
             await bot.terminal.run(stdin_lines(stdin or sys.stdin))
         finally:
-            reminders.cancel()
-            await asyncio.gather(reminders, return_exceptions=True)
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
     finally:
-        await bot.core.close()
+        await bot.close()
     return 0

@@ -1,6 +1,7 @@
 """Keeping the running bot's catalogue current: feeds on the JobQueue, import files watched.
 
-`CatalogueRefresher` does three things, all on PTB's JobQueue:
+`CatalogueRefresher` does three things, on PTB's JobQueue on Telegram (in the terminal,
+which has no JobQueue, `refresh_due` does the same on a plain loop):
 
 - **Feeds**: each feed in ``feeds.yaml`` is refreshed on its own interval
   (daily by default) with a jitter of up to a tenth of it (at most 15 min), so
@@ -95,11 +96,17 @@ class CatalogueRefresher:
 
     # --- wiring ---------------------------------------------------------------------
 
-    async def start(self, job_queue: Any) -> None:
-        """Schedule the feeds, the watcher and the daily overdue check (call in post_init)."""
+    async def start(self, job_queue: Any | None) -> None:
+        """Schedule the feeds, the watcher and the daily overdue check (call in post_init).
+
+        Without a JobQueue (the terminal) it only reads the feeds; the caller then calls
+        `refresh_due` on its own loop.
+        """
         self._job_queue = job_queue
         self._schedule_feeds()
         self.mark_outdated()
+        if job_queue is None:
+            return
         seconds = self.watch_every.total_seconds()
         job_queue.run_repeating(self._on_watch, interval=seconds, first=seconds, name="feeds:watch")
         job_queue.run_repeating(
@@ -125,6 +132,21 @@ class CatalogueRefresher:
         if await self.reload_if_changed() is None:
             self.mark_outdated()
         return result
+
+    async def refresh_due(self) -> None:
+        """What the jobs do, for a caller without a JobQueue: refresh each feed whose
+        interval has passed since it was last tried (or never tried), then pick up import
+        files changed from the command line."""
+        now, health = self.clock(), read_health(self.data_dir)
+        for name, feed in list(self.feeds.items()):
+            tried = health.get(name)
+            if tried is None or tried.last_attempt_at is None:
+                due = True
+            else:
+                due = now - tried.last_attempt_at >= feed.interval
+            if due:
+                await self.refresh(name)
+        await self.reload_if_changed()
 
     async def reload_if_changed(self) -> LoadedCatalogue | None:
         """Rebuild and swap if an import file changed since the last load; else None."""

@@ -77,4 +77,4 @@ async def test_a_due_reminder_prints_in_the_terminal(tmp_path: Path) -> None:
     finally:
         background.cancel()
         await asyncio.gather(background, return_exceptions=True)
-        await bot.core.close()
+        await bot.close()
