@@ -85,6 +85,10 @@ def test_na_nederlands_eng_and_farsi_are_languages_not_dutch():
     assert meeting.languages == ("en",)
     meeting, _ = one([mg_record(types=["C", "FAR"])], organisation="na")
     assert meeting.languages == ("fa",)
+    meeting, _ = one([mg_record(types=["C", "SP", "TOP"])], organisation="na")
+    assert meeting.languages == ("es",)  # "Solo por Hoy / Spaanse meeting"
+    meeting, _ = one([mg_record(types=["O", "SP"])], organisation="aa")
+    assert meeting.languages == ("nl",)  # AA's SP is a speaker meeting
 
 
 def bmlt_record(**fields: Any) -> dict[str, Any]:

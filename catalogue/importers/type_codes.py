@@ -195,6 +195,9 @@ NA_NEDERLAND = CodeList(
         "FAR": "fa",
         "RUS": "ru",
         "PO": "pl",
+        # NA Nederland's only meeting with SP is "Solo por Hoy / Spaanse meeting" (copy of
+        # 18 July 2026): Spanish, not Meeting Guide's speaker meeting (NA writes SPK).
+        "SP": "es",
         "ONL": Flag.ONLINE,
         "TC": Flag.TEMPORARILY_CLOSED,
         **_known(
@@ -212,7 +215,6 @@ NA_NEDERLAND = CodeList(
             "MED",
             "NEEN",
             "QA",
-            "SP",
             "SPAD",
             "SPK",
             "STEP",
