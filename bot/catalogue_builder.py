@@ -25,7 +25,10 @@ process costs its event loop time:
   someone's turn. The finished edition goes to the permanent generation
   (`gc.freeze`, as the start-up catalogue does in `bot.turns`): it lives
   until the next swap and is freed by reference counting then. The worker
-  does the same while it loads (it keeps its file cache for its lifetime).
+  does the same while it loads (it keeps its file cache for its lifetime; a
+  reload leaves no cyclic garbage to freeze: 0 objects, measured). Objects
+  that turns leave in cycles while an edition is assembled are frozen with
+  it, and stay: a few, once per swap.
 
 A catalogue that does not load comes back as its error text.
 """
