@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -203,6 +205,8 @@ async def bench(meetings: int, feeds: int, people: int, swaps: int, seed: int) -
             )
             for n in range(people)
         ]
+        loop = asyncio.get_running_loop()
+        writer = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         await asyncio.sleep(2.0)  # warm up: everyone is mid-conversation
         windows: dict[str, list[tuple[float, float]]] = {"first": [], "one": [], "all": []}
         began = time.perf_counter()
@@ -211,8 +215,8 @@ async def bench(meetings: int, feeds: int, people: int, swaps: int, seed: int) -
         await asyncio.sleep(1.5)
         for n in range(swaps):
             for kind, changed, every in (("one", [paths[n % feeds]], 20), ("all", paths, 1)):
-                for path in changed:  # off the loop, as the bot's refresh job imports a feed
-                    await asyncio.to_thread(refresh_feed, path, n + 1, every)
+                for path in changed:  # in another process, as `feeds refresh` from the CLI
+                    await loop.run_in_executor(writer, refresh_feed, path, n + 1, every)
                 await asyncio.sleep(1.0)  # turns slowed by the writing are not the swap's
                 began = time.perf_counter()
                 edition = await refresher.reload()
@@ -223,6 +227,7 @@ async def bench(meetings: int, feeds: int, people: int, swaps: int, seed: int) -
         stop.set()
         await asyncio.gather(*chats)
         refresher.close()
+        writer.shutdown()
         await core.close()
 
     def during(start: float, latency: float, spans: list[tuple[float, float]]) -> bool:
