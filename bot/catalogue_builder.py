@@ -16,9 +16,10 @@ process costs its event loop time:
   differ from that edition's. The bot keeps its own objects for the rest, so
   after a daily feed refresh a few meetings cross, not ten thousand.
 - **In slices, on the loop.** The bot unpickles `CHUNK` meetings at a time and
-  builds the search index `SearchIndex.STEP` meetings at a time, with the
-  event loop free in between (a few milliseconds each), instead of in a
-  thread that would compete with the loop for the interpreter's lock.
+  builds the search index `SearchIndex.STEP` meetings at a time (a few
+  milliseconds each), leaving the event loop to turns for `PAUSE` between
+  them, instead of in a thread that would compete with the loop for the
+  interpreter's lock.
 - **No collections meanwhile.** The garbage collector is off while the bot
   assembles an edition: tens of thousands of new objects would otherwise set
   off full collections that walk all of them, 100 ms and more at a time, in
@@ -57,6 +58,10 @@ __all__ = ["CatalogueBuilder"]
 
 CHUNK = 200
 """Meetings per pickled slice: a few milliseconds to unpickle on this 2-core machine."""
+PAUSE = 0.003
+"""Seconds the loop is left to turns between slices. With `asyncio.sleep(0)` the slices kept
+it busy back to back, and a turn's database calls (each a hop to aiosqlite's thread and back)
+waited a slice each: stalls of 100-450 ms in the swap benchmark."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +137,7 @@ async def _assemble(shipment: _Shipment, held: Mapping[str, Meeting]) -> Catalog
     organisations, helplines, clinics, fit_rules, files, left_out = pickle.loads(shipment.head)
     changed: dict[str, Meeting] = {}
     for part in shipment.changed:
-        await asyncio.sleep(0)
+        await asyncio.sleep(PAUSE)
         changed.update(pickle.loads(part))
     meetings = {mid: changed[mid] if mid in changed else held[mid] for mid in shipment.order}
     return Catalogue(organisations, meetings, helplines, clinics, fit_rules, files, left_out)
@@ -143,7 +148,7 @@ async def _index(catalogue: Catalogue) -> SearchIndex:
     for built in SearchIndex.in_steps(catalogue):
         if built is not None:
             return built
-        await asyncio.sleep(0)
+        await asyncio.sleep(PAUSE)
     raise AssertionError("SearchIndex.in_steps ends with the index")
 
 
