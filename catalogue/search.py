@@ -48,6 +48,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -66,6 +67,8 @@ MAX_WITHOUT_MEETINGS = 3
 WIDE_RADIUS_KM = 50.0
 MIN_NEARBY = 3
 """Fewer results than this within RADIUS_KM widens the search to WIDE_RADIUS_KM."""
+STEP = 400
+"""Meetings per step of `SearchIndex.in_steps`: a few milliseconds on a 2-core machine."""
 
 _KM_PER_DEG_LAT = 111.195
 _CELL_LAT_DEG = 0.05  # about 5.6 km
@@ -180,13 +183,41 @@ class SearchIndex:
     """The catalogue's meetings arranged for fast search; build once, query often."""
 
     def __init__(self, catalogue: Catalogue, rules: RankingRules | None = None) -> None:
+        self._prepare(catalogue, rules)
+        for meeting in catalogue.meetings.values():
+            self._add(meeting)
+
+    @classmethod
+    def in_steps(
+        cls, catalogue: Catalogue, rules: RankingRules | None = None, *, step: int = STEP
+    ) -> Iterator[SearchIndex | None]:
+        """The same index, built `step` meetings at a time: None after each step, then the index.
+
+        For the running bot, which builds the next catalogue's index on its event
+        loop and lets people's turns run between the steps (a step of 400 meetings
+        takes a few milliseconds), instead of holding the loop for the whole build::
+
+            for index in SearchIndex.in_steps(catalogue):
+                await asyncio.sleep(0)
+        """
+        index = cls.__new__(cls)
+        index._prepare(catalogue, rules)
+        meetings = list(catalogue.meetings.values())
+        for start in range(0, len(meetings), step):
+            for meeting in meetings[start : start + step]:
+                index._add(meeting)
+            yield None
+        yield index
+
+    def _prepare(self, catalogue: Catalogue, rules: RankingRules | None) -> None:
+        """The empty index of `catalogue`, ready for its meetings to be added one by one."""
         self._catalogue = catalogue
         self._rules = rules or RankingRules.bundled()
         # Meetings share a few audiences ((attributes that mark one, languages)): each meeting
         # points at one, and a query judges each audience once for its person.
         self._audiences: list[tuple[frozenset[Attribute], tuple[str, ...]]] = []
         self._audience_of: list[int] = []
-        audience_ids: dict[tuple[frozenset[Attribute], tuple[str, ...]], int] = {}
+        self._audience_ids: dict[tuple[frozenset[Attribute], tuple[str, ...]], int] = {}
         self._meetings: list[Meeting] = []
         self._lat: list[float] = []
         self._lon: list[float] = []
@@ -200,52 +231,54 @@ class SearchIndex:
         self._with_meetings: set[str] = set()
         self._next_cache: dict[int, tuple[datetime, datetime]] = {}
         self._fit_cache: dict[tuple[Seeker, Problem, Relation | None], tuple[str, ...]] = {}
-        for meeting in catalogue.meetings.values():
-            if meeting.organisation_id not in catalogue.organisations:
-                continue
-            index = len(self._meetings)
-            self._meetings.append(meeting)
-            self._with_meetings.add(meeting.organisation_id)
-            attributes = meeting.attributes
-            self._attrs.append(
-                (_OPEN_BLOCKER if Attribute.CLOSED in attributes else 0)
-                | (_WOMEN if Attribute.WOMEN in attributes else 0)
-                | (_YOUTH if Attribute.YOUTH in attributes else 0)
-                | (_ENGLISH if "en" in meeting.languages else 0)
-            )
-            weekdays = rule_weekdays(meeting.rrule, meeting.first_on)
-            self._days.append(_ANY_DAY if weekdays is None else sum(1 << day for day in weekdays))
-            minute = meeting.start.hour * 60 + meeting.start.minute
-            self._slots.append(
-                () if weekdays is None else tuple(day * 1440 + minute for day in weekdays)
-            )
-            self._zone.append(meeting.timezone)
-            audience = (meeting.attributes & self._rules.audiences, meeting.languages)
-            if audience not in audience_ids:
-                audience_ids[audience] = len(self._audiences)
-                self._audiences.append(audience)
-            self._audience_of.append(audience_ids[audience])
-            last = _NEVER
-            if meeting.ends_on is not None:
-                last = meeting.ends_on.toordinal()
-            if meeting.retired_on is not None:
-                last = min(last, meeting.retired_on.toordinal() - 1)
-            self._last_ord.append(last)
-            venue = meeting.venue
-            if venue is not None:
-                self._lat.append(venue.lat)
-                self._lon.append(venue.lon)
-                buckets = self._grid[_cell(venue.lat, venue.lon)]
-                bucket = buckets.get(meeting.organisation_id)
-                if bucket is None:
-                    bucket = buckets[meeting.organisation_id] = _Bucket()
-                signature = self._attrs[index] | self._days[index] << _DAY_SHIFT
-                bucket.add(venue.lat, venue.lon, signature, last, index)
-            else:
-                self._lat.append(math.nan)
-                self._lon.append(math.nan)
-            if meeting.online is not None:
-                self._online[meeting.organisation_id].append(index)
+
+    def _add(self, meeting: Meeting) -> None:
+        """Index one meeting (one of an organisation the catalogue does not know is left out)."""
+        if meeting.organisation_id not in self._catalogue.organisations:
+            return
+        index = len(self._meetings)
+        self._meetings.append(meeting)
+        self._with_meetings.add(meeting.organisation_id)
+        attributes = meeting.attributes
+        self._attrs.append(
+            (_OPEN_BLOCKER if Attribute.CLOSED in attributes else 0)
+            | (_WOMEN if Attribute.WOMEN in attributes else 0)
+            | (_YOUTH if Attribute.YOUTH in attributes else 0)
+            | (_ENGLISH if "en" in meeting.languages else 0)
+        )
+        weekdays = rule_weekdays(meeting.rrule, meeting.first_on)
+        self._days.append(_ANY_DAY if weekdays is None else sum(1 << day for day in weekdays))
+        minute = meeting.start.hour * 60 + meeting.start.minute
+        self._slots.append(
+            () if weekdays is None else tuple(day * 1440 + minute for day in weekdays)
+        )
+        self._zone.append(meeting.timezone)
+        audience = (meeting.attributes & self._rules.audiences, meeting.languages)
+        if audience not in self._audience_ids:
+            self._audience_ids[audience] = len(self._audiences)
+            self._audiences.append(audience)
+        self._audience_of.append(self._audience_ids[audience])
+        last = _NEVER
+        if meeting.ends_on is not None:
+            last = meeting.ends_on.toordinal()
+        if meeting.retired_on is not None:
+            last = min(last, meeting.retired_on.toordinal() - 1)
+        self._last_ord.append(last)
+        venue = meeting.venue
+        if venue is not None:
+            self._lat.append(venue.lat)
+            self._lon.append(venue.lon)
+            buckets = self._grid[_cell(venue.lat, venue.lon)]
+            bucket = buckets.get(meeting.organisation_id)
+            if bucket is None:
+                bucket = buckets[meeting.organisation_id] = _Bucket()
+            signature = self._attrs[index] | self._days[index] << _DAY_SHIFT
+            bucket.add(venue.lat, venue.lon, signature, last, index)
+        else:
+            self._lat.append(math.nan)
+            self._lon.append(math.nan)
+        if meeting.online is not None:
+            self._online[meeting.organisation_id].append(index)
 
     def __len__(self) -> int:
         return len(self._meetings)

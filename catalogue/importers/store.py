@@ -3,6 +3,11 @@
 One feed owns one file, in the same meeting schema as the bundled
 ``meetings.yaml`` (records written by `catalogue.loading.meeting_to_record`,
 each with its own `source:`), so `load_catalogue` reads it like any other.
+The file is written as JSON, which is YAML too (so it stays a ``.yaml`` data
+file that can be read, checked and even edited as one), and which the loader
+parses fifty times faster (`catalogue.yaml_files`): a full reload of ten
+thousand imported meetings no longer waits seconds for the YAML parser.
+Dates are written as ``YYYY-MM-DD`` text, which the loader reads as dates.
 
 Merging a new import into the file already there:
 
@@ -22,16 +27,14 @@ Files are written atomically (a temporary file renamed over the old one).
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from catalogue.errors import DataFileError, FeedImportError
 from catalogue.loading import meeting_to_record, source_to_record
@@ -89,12 +92,16 @@ def read_import_file(path: Path) -> ImportFile:
 
 
 def merge(old: Iterable[dict[str, Any]], new: Iterable[Meeting], today: date) -> Merge:
-    """Fold a new import into the records of the previous one (see module docstring)."""
-    previous = {r["id"]: r for r in old}
+    """Fold a new import into the records of the previous one (see module docstring).
+
+    Records are compared as the file holds them (dates as text), whether the
+    earlier file was written as JSON or, by an earlier version, as YAML.
+    """
+    previous = {r["id"]: _as_written(r) for r in old}
     records: dict[str, dict[str, Any]] = {}
     added, updated, unchanged, restored = [], [], [], []
     for meeting in new:
-        record = meeting_to_record(meeting)
+        record = _as_written(meeting_to_record(meeting))
         before = previous.get(meeting.id)
         if before is None:
             added.append(meeting.id)
@@ -119,7 +126,7 @@ def merge(old: Iterable[dict[str, Any]], new: Iterable[Meeting], today: date) ->
             records[mid] = before
         else:
             retired.append(mid)
-            records[mid] = {**before, "retired_on": today}
+            records[mid] = {**before, "retired_on": today.isoformat()}
     return Merge(
         records=tuple(records[mid] for mid in sorted(records)),
         added=tuple(added),
@@ -134,14 +141,30 @@ def _content(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in _BOOKKEEPING}
 
 
+def _as_written(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as its JSON text reads back: dates as ``YYYY-MM-DD``, tuples as lists."""
+    return json.loads(_json(record))
+
+
+def _json(value: Any, **options: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_date_text, **options)
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def render_import_file(source: Source, records: Iterable[dict[str, Any]]) -> str:
-    """The YAML text of an import file, with a header saying not to edit it by hand."""
-    header = (
-        "# Written by `python -m catalogue import`; a re-import overwrites changes made here.\n"
-        "# The top-level source is the feed as of the last import; each meeting keeps its own.\n"
-    )
-    body = {"source": source_to_record(source), "meetings": [dict(r) for r in records]}
-    return header + yaml.dump(body, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    """The JSON text of an import file: one meeting per line, the feed's source first.
+
+    The top-level source is the feed as of the last import; each meeting keeps
+    its own. A re-import overwrites changes made here by hand.
+    """
+    lines = [_json(dict(record), separators=(", ", ": ")) for record in records]
+    meetings = "[\n  " + ",\n  ".join(lines) + "\n ]" if lines else "[]"
+    return f'{{"source": {_json(source_to_record(source))},\n "meetings": {meetings}\n}}\n'
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -157,22 +180,3 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Safe YAML that quotes times ("07:30"), so no YAML reader takes them for numbers.
-
-    No anchors and aliases (``&id001``): each record reads on its own.
-    """
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
-    style = "'" if _TIME_TEXT.match(text) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-_TIME_TEXT = re.compile(r"^\d{1,2}:\d{2}$")
-_Dumper.add_representer(str, _represent_text)
