@@ -4,14 +4,9 @@ Bot API, on the sample catalogue, the clock at Monday 23 November 2026, 10:00 in
 from __future__ import annotations
 
 from conftest import BotHarness
-from fakebotapi import Reply
+from test_telegram_personas import result_titles
 
 CHAT = 5550042
-
-
-def result_titles(reply: Reply) -> list[str]:
-    """The result buttons, in order, without their numbers: "AA: AA Utrecht Centrum"."""
-    return [b.split(". ", 1)[1] for b in reply.buttons if b[:1].isdigit() and ". " in b]
 
 
 async def test_a_woman_who_says_so_sees_the_womens_group_first(bot_app: BotHarness) -> None:
